@@ -1,0 +1,16 @@
+using Comet.Domain.Projects;
+using Comet.Domain.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Common.Interfaces;
+
+/// <summary>The unit of work use cases write through; Infrastructure provides it for SQLite and PostgreSQL.</summary>
+public interface ICometDbContext
+{
+    DbSet<Project> Projects { get; }
+    DbSet<PipelineRun> Runs { get; }
+    DbSet<Job> Jobs { get; }
+    DbSet<Step> Steps { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}

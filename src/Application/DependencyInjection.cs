@@ -1,0 +1,44 @@
+using System.Reflection;
+using Comet.Application.Common.Behaviours;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Comet.Application;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+
+        // MediatR 5 resolves handlers and behaviours through this factory.
+        services.AddScoped<ServiceFactory>(provider => provider.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+        foreach (var (service, implementation) in ClosedImplementationsOf(assembly, typeof(IRequestHandler<,>)))
+            services.AddTransient(service, implementation);
+
+        // Behaviours wrap the handler in registration order, first = outermost:
+        //   1. logging — every request, with its duration (including the work of the inner ones);
+        //   2. unhandled exceptions — logs what is not an expected outcome, then rethrows;
+        //   3. validation — rejects bad input before the handler touches anything.
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehaviour<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(UnhandledExceptionBehaviour<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
+
+        // The FluentValidation DI package is not in the mirror; its own scanner does the same job.
+        foreach (var result in AssemblyScanner.FindValidatorsInAssembly(assembly))
+            services.AddTransient(result.InterfaceType, result.ValidatorType);
+
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    private static IEnumerable<(Type Service, Type Implementation)> ClosedImplementationsOf(Assembly assembly, Type openInterface) =>
+        from type in assembly.GetTypes()
+        where type is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
+        from service in type.GetInterfaces()
+        where service.IsGenericType && service.GetGenericTypeDefinition() == openInterface
+        select (service, type);
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using Comet.Domain.Projects;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Projects.Commands;
+
+public sealed record CreateProjectCommand : IRequest<CreatedProjectDto>
+{
+    public string? Name { get; init; }
+    public string? RepoUrl { get; init; }
+    public string? DefaultBranch { get; init; }
+    public string? Forge { get; init; }
+    public string? PipelineFile { get; init; }
+}
+
+public sealed class CreateProjectValidator : AbstractValidator<CreateProjectCommand>
+{
+    public CreateProjectValidator()
+    {
+        RuleFor(c => c.Name).ValidProjectName();
+        RuleFor(c => c.RepoUrl).ValidRepoUrl();
+        RuleFor(c => c.DefaultBranch).ValidBranchName();
+        RuleFor(c => c.Forge).ValidForge();
+        RuleFor(c => c.PipelineFile).ValidPipelineFile();
+    }
+}
+
+public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock)
+    : IRequestHandler<CreateProjectCommand, CreatedProjectDto>
+{
+    public async Task<CreatedProjectDto> Handle(CreateProjectCommand request, CancellationToken cancellationToken)
+    {
+        var name = request.Name!.Trim();
+        var slug = Slug.FromName(name);
+        await EnsureNameAndSlugAreFree(name, slug, cancellationToken);
+
+        var repoUrl = request.RepoUrl!.Trim();
+        var forge = request.Forge is null ? ProjectRules.GuessForge(repoUrl) : ParseForge(request.Forge);
+        var secret = RandomNumberGenerator.GetHexString(64, lowercase: true);
+        var project = new Project(name, slug, repoUrl, request.DefaultBranch ?? "main", forge,
+            request.PipelineFile ?? Project.DefaultPipelineFile, secret, clock.GetUtcNow().UtcDateTime);
+
+        db.Projects.Add(project);
+        await db.SaveChangesAsync(cancellationToken);
+
+        return new CreatedProjectDto
+        {
+            Id = project.Id, Slug = project.Slug, Name = project.Name, RepoUrl = project.RepoUrl,
+            DefaultBranch = project.DefaultBranch, Forge = project.Forge, PipelineFile = project.PipelineFile,
+            CreatedAt = project.CreatedAt, UpdatedAt = project.UpdatedAt, WebhookSecret = secret,
+        };
+    }
+
+    private async Task EnsureNameAndSlugAreFree(string name, string slug, CancellationToken cancellationToken)
+    {
+        var lowered = name.ToLowerInvariant();
+        var clash = await db.Projects.AsNoTracking()
+            .Where(p => p.Slug == slug || p.Name.ToLower() == lowered)
+            .Select(p => new { p.Name, p.Slug })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (clash is null) return;
+        throw new ConflictException(clash.Slug == slug && !string.Equals(clash.Name, name, StringComparison.OrdinalIgnoreCase)
+            ? $"The name '{name}' gives the URL name '{slug}', which project '{clash.Name}' already uses. Choose another name."
+            : $"A project named '{clash.Name}' already exists.");
+    }
+
+    internal static Forge ParseForge(string value) =>
+        ProjectRules.TryParseForge(value, out var forge) ? forge : throw new ArgumentException($"Unknown forge '{value}'.");
+}

@@ -1,0 +1,57 @@
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Projects.Commands;
+
+/// <summary>Changes the fields that are given; a field left out keeps its value. The slug never changes.</summary>
+public sealed record UpdateProjectCommand : IRequest<ProjectDto>
+{
+    public string Slug { get; init; } = "";
+    public string? Name { get; init; }
+    public string? RepoUrl { get; init; }
+    public string? DefaultBranch { get; init; }
+    public string? Forge { get; init; }
+    public string? PipelineFile { get; init; }
+}
+
+public sealed class UpdateProjectValidator : AbstractValidator<UpdateProjectCommand>
+{
+    public UpdateProjectValidator()
+    {
+        RuleFor(c => c.Name).ValidProjectName().When(c => c.Name is not null);
+        RuleFor(c => c.RepoUrl).ValidRepoUrl().When(c => c.RepoUrl is not null);
+        RuleFor(c => c.DefaultBranch).ValidBranchName();
+        RuleFor(c => c.Forge).ValidForge();
+        RuleFor(c => c.PipelineFile).ValidPipelineFile();
+    }
+}
+
+public sealed class UpdateProjectHandler(ICometDbContext db, TimeProvider clock) : IRequestHandler<UpdateProjectCommand, ProjectDto>
+{
+    public async Task<ProjectDto> Handle(UpdateProjectCommand request, CancellationToken cancellationToken)
+    {
+        var project = await db.Projects.FirstOrDefaultAsync(p => p.Slug == request.Slug, cancellationToken)
+            ?? throw new NotFoundException("project", request.Slug);
+
+        var name = request.Name?.Trim() ?? project.Name;
+        if (!string.Equals(name, project.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            var lowered = name.ToLowerInvariant();
+            if (await db.Projects.AnyAsync(p => p.Id != project.Id && p.Name.ToLower() == lowered, cancellationToken))
+                throw new ConflictException($"A project named '{name}' already exists.");
+        }
+
+        project.Update(
+            name,
+            request.RepoUrl?.Trim() ?? project.RepoUrl,
+            request.DefaultBranch ?? project.DefaultBranch,
+            request.Forge is null ? project.Forge : CreateProjectHandler.ParseForge(request.Forge),
+            request.PipelineFile ?? project.PipelineFile,
+            clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return ProjectDto.From(project);
+    }
+}

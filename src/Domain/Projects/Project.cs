@@ -1,0 +1,49 @@
+namespace Comet.Domain.Projects;
+
+/// <summary>A repository Comet builds.</summary>
+public sealed class Project
+{
+    public const string DefaultPipelineFile = ".comet.yml";
+
+    private Project() { }
+
+    public Project(string name, string slug, string repoUrl, string defaultBranch, Forge forge,
+        string pipelineFile, string webhookSecret, DateTime now)
+    {
+        Id = Guid.CreateVersion7();
+        Name = name;
+        Slug = slug;
+        RepoUrl = repoUrl;
+        DefaultBranch = defaultBranch;
+        Forge = forge;
+        PipelineFile = pipelineFile;
+        WebhookSecret = webhookSecret;
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+
+    /// <summary>Stable URL name; it does not change when the project is renamed, so links and hooks keep working.</summary>
+    public string Slug { get; private set; } = "";
+    public string RepoUrl { get; private set; } = "";
+    public string DefaultBranch { get; private set; } = "main";
+    public Forge Forge { get; private set; }
+    public string PipelineFile { get; private set; } = DefaultPipelineFile;
+
+    /// <summary>Shared secret for webhook signatures. Returned once at creation, never listed again.</summary>
+    public string WebhookSecret { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public void Update(string name, string repoUrl, string defaultBranch, Forge forge, string pipelineFile, DateTime now)
+    {
+        Name = name;
+        RepoUrl = repoUrl;
+        DefaultBranch = defaultBranch;
+        Forge = forge;
+        PipelineFile = pipelineFile;
+        UpdatedAt = now;
+    }
+}

@@ -1,0 +1,79 @@
+namespace Comet.Domain.Runs;
+
+/// <summary>One execution of a project's pipeline for one commit.</summary>
+public sealed class PipelineRun
+{
+    private readonly List<Job> _jobs = [];
+
+    private PipelineRun() { }
+
+    public PipelineRun(Guid projectId, long number, string trigger, string gitRef, string? sha, DateTime now)
+    {
+        Id = Guid.CreateVersion7();
+        ProjectId = projectId;
+        Number = number;
+        Event = trigger;
+        Ref = gitRef;
+        Sha = sha;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ProjectId { get; private set; }
+
+    /// <summary>1, 2, 3… within the project, for people ("run #42").</summary>
+    public long Number { get; private set; }
+    public RunStatus Status { get; private set; } = RunStatus.Pending;
+
+    /// <summary>push, pull_request, tag, manual or cron.</summary>
+    public string Event { get; private set; } = "manual";
+    public string Ref { get; private set; } = "";
+    public string? Sha { get; private set; }
+
+    /// <summary>Why the run ended in <see cref="RunStatus.Error"/>.</summary>
+    public string? Error { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? StartedAt { get; private set; }
+    public DateTime? FinishedAt { get; private set; }
+    public IReadOnlyList<Job> Jobs => _jobs;
+
+    public Job AddJob(string name, IReadOnlyList<string> needs, bool allowFailure)
+    {
+        var job = new Job(Id, name, needs, allowFailure);
+        _jobs.Add(job);
+        return job;
+    }
+
+    public void MoveTo(RunStatus to, DateTime now)
+    {
+        RunTransitions.Table.EnsureAllowed(Status, to);
+        Status = to;
+        if (to == RunStatus.Running) StartedAt = now;
+        if (RunTransitions.Table.IsTerminal(to)) FinishedAt = now;
+    }
+
+    public void MarkError(string reason, DateTime now)
+    {
+        MoveTo(RunStatus.Error, now);
+        Error = reason;
+    }
+
+    /// <summary>
+    /// Brings the run's status in line with its jobs. A run that already ended (cancelled,
+    /// error) keeps its status: late job updates do not reopen it.
+    /// </summary>
+    /// <returns>True when the status changed.</returns>
+    public bool UpdateFromJobs(DateTime now)
+    {
+        if (RunTransitions.Table.IsTerminal(Status)) return false;
+        var derived = RunStatusPolicy.Derive(_jobs);
+        // Jobs back in the queue (a lost lease) do not make a started run pending again.
+        if (derived == Status || derived == RunStatus.Pending) return false;
+        // A run whose jobs finished without it being seen running (pending → success) passes through running;
+        // one whose jobs were all cancelled before any ran goes straight to cancelled.
+        if (Status == RunStatus.Pending && !RunTransitions.Table.IsAllowed(Status, derived))
+            MoveTo(RunStatus.Running, now);
+        if (derived != Status) MoveTo(derived, now);
+        return true;
+    }
+}

@@ -1,0 +1,34 @@
+using Comet.Application.Common.Interfaces;
+using Comet.Domain.Projects;
+using Comet.Domain.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Infrastructure.Persistence;
+
+/// <summary>The one database context, for SQLite and PostgreSQL alike.</summary>
+public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : DbContext(options), ICometDbContext
+{
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<PipelineRun> Runs => Set<PipelineRun>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<Step> Steps => Set<Step>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CometDbContext).Assembly);
+
+        // Names must match the hand-written migrations: snake_case columns everywhere.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+            foreach (var property in entity.GetProperties())
+                property.SetColumnName(SnakeCaseNames.Of(property.Name));
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<RunStatus>().HaveConversion<SnakeCaseEnumConverter<RunStatus>>().HaveMaxLength(32);
+        configurationBuilder.Properties<JobStatus>().HaveConversion<SnakeCaseEnumConverter<JobStatus>>().HaveMaxLength(32);
+        configurationBuilder.Properties<StepStatus>().HaveConversion<SnakeCaseEnumConverter<StepStatus>>().HaveMaxLength(32);
+        configurationBuilder.Properties<Forge>().HaveConversion<SnakeCaseEnumConverter<Forge>>().HaveMaxLength(16);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Comet.Infrastructure.Persistence;
+
+/// <summary>Brings the database schema up to date at start-up. Applied migrations are skipped, so a restart changes nothing.</summary>
+public static class DatabaseInitializer
+{
+    public static async Task<IReadOnlyList<string>> MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CometDbContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<CometDbContext>>();
+
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets the API read while the executor writes; it is a property of the file, set once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            logger.LogInformation("Database schema is up to date ({Provider})", db.Database.ProviderName);
+            return pending;
+        }
+        logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+        await db.Database.MigrateAsync(cancellationToken);
+        return pending;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+
+namespace Comet.Orchestrator.Infrastructure;
+
+/// <summary>JSON, errors and Swagger: how the API speaks, set up once.</summary>
+public static class ApiSetup
+{
+    public static IServiceCollection AddCometApi(this IServiceCollection services)
+    {
+        // camelCase properties (the default) and lowercase snake_case enums: "waiting_for_approval".
+        services.Configure<JsonOptions>(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+
+        // Malformed JSON bodies throw, so the exception handler answers with problem+json and a detail.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Comet API",
+                Version = "v1",
+                Description = "Self-hosted CI/CD: projects, runs, logs and webhooks.",
+            });
+            o.SupportNonNullableReferenceTypes();
+        });
+        return services;
+    }
+
+    public static WebApplication UseCometApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        // Empty error answers (unknown route, wrong method) get a problem+json body too.
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI(o => o.DocumentTitle = "Comet API");
+        return app;
+    }
+}

@@ -1,0 +1,32 @@
+using Comet.Application;
+using Comet.Infrastructure;
+using Comet.Infrastructure.Hosting;
+using Comet.Infrastructure.Logging;
+using Comet.Infrastructure.Persistence;
+using Comet.Orchestrator.Endpoints;
+using Comet.Orchestrator.Infrastructure;
+
+return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
+{
+    // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    var comet = builder.ReadCometOptions();
+    builder.Logging.AddCometLogging(comet.DataDirFullPath, "orchestrator");
+    builder.ListenOnLoopbackUnlessConfigured(comet.OrchestratorPort);
+
+    builder.Services.AddApplication();
+    builder.Services.AddInfrastructure(builder.Configuration);
+    builder.Services.AddCometApi();
+
+    var app = builder.Build();
+    await app.Services.MigrateDatabaseAsync();
+
+    app.UseCometApi();
+    app.MapHealthEndpoints();
+    app.MapProjectEndpoints();
+
+    await app.RunAsync();
+});
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
