@@ -13,7 +13,7 @@ return await HostStartup.RunGuardedAsync("Comet gateway", async () =>
 
     builder.Services.AddCometOptions(builder.Configuration);
     builder.Services.AddOrchestratorForwarding(builder.Configuration);
-    builder.Services.AddProblemDetails();
+    builder.Services.AddCometProblemDetails();
 
     var app = builder.Build();
     // Anything the gateway does not route gets a 404 problem+json.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Comet.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 
@@ -17,8 +18,7 @@ public static class ApiSetup
         // Malformed JSON bodies throw, so the exception handler answers with problem+json and a detail.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddCometProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         services.AddEndpointsApiExplorer();

@@ -1,0 +1,322 @@
+#!/usr/bin/env bash
+# Comet's developer entry point: ./dev.sh start | stop | status | logs | test | clean
+# Honours COMET_DATA_DIR (default ./.comet), COMET_GATEWAY_PORT (8080), COMET_ORCHESTRATOR_PORT (5080)
+# and COMET_CONFIGURATION (Release for start, Debug for test).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+DATA_DIR="${COMET_DATA_DIR:-$ROOT/.comet}"
+mkdir -p "$DATA_DIR"
+DATA_DIR="$(cd "$DATA_DIR" && pwd)"
+GATEWAY_PORT="${COMET_GATEWAY_PORT:-8080}"
+ORCHESTRATOR_PORT="${COMET_ORCHESTRATOR_PORT:-5080}"
+RUN_DIR="$DATA_DIR/run"
+LOG_DIR="$DATA_DIR/logs"
+HOSTS=(Orchestrator Gateway)
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# MSBuild worker nodes outliving the build would hold the CI job open and keep files busy.
+export MSBUILDDISABLENODEREUSE=1
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+pid_file() { printf '%s/%s.pid' "$RUN_DIR" "$(lower "$1")"; }
+port_of() { if [ "$1" = Gateway ]; then printf '%s' "$GATEWAY_PORT"; else printf '%s' "$ORCHESTRATOR_PORT"; fi; }
+
+running_pid() { # prints the pid of a host started by this data folder, if it is alive
+  local file; file="$(pid_file "$1")"
+  [ -f "$file" ] || return 1
+  local pid; pid="$(cat "$file")"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then printf '%s' "$pid"; return 0; fi
+  rm -f "$file"
+  return 1
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    port_in_use "$port" || { printf '%s' "$port"; return 0; }
+  done
+  die "no free loopback port found"
+}
+
+# ---------------------------------------------------------------- build
+
+build_stamp() { printf '%s/src/%s/bin/%s/.comet-built' "$ROOT" "$1" "$CONFIGURATION"; }
+
+needs_build() {
+  local stamp; stamp="$(build_stamp "$1")"
+  [ -f "$stamp" ] || return 0
+  [ -n "$(find "$ROOT/src" "$ROOT/Directory.Build.props" "$ROOT/Directory.Packages.props" \
+      \( -name bin -o -name obj \) -prune -o -type f -newer "$stamp" -print -quit)" ]
+}
+
+build_hosts() {
+  local host
+  for host in "${HOSTS[@]}"; do
+    if needs_build "$host"; then
+      say "Building $host ($CONFIGURATION)..."
+      dotnet build "$ROOT/src/$host/$host.csproj" -c "$CONFIGURATION" -nologo -v quiet -nodeReuse:false \
+        || die "the build of $host failed"
+      touch "$(build_stamp "$host")"
+    fi
+  done
+}
+
+# ---------------------------------------------------------------- start / stop
+
+start_host() {
+  local host="$1" port dll log
+  port="$(port_of "$host")"
+  dll="$ROOT/src/$host/bin/$CONFIGURATION/net10.0/Comet.$host.dll"
+  log="$LOG_DIR/$(lower "$host").console.log"
+  port_in_use "$port" && die "port $port is already in use; set COMET_$(printf '%s' "$host" | tr '[:lower:]' '[:upper:]')_PORT to another port"
+  # setsid: the host gets its own session, so it survives this shell and a stop can end its whole group.
+  COMET_DATA_DIR="$DATA_DIR" COMET_GATEWAY_PORT="$GATEWAY_PORT" COMET_ORCHESTRATOR_PORT="$ORCHESTRATOR_PORT" \
+    setsid dotnet "$dll" >"$log" 2>&1 </dev/null &
+  printf '%s' "$!" >"$(pid_file "$host")"
+}
+
+wait_ready() {
+  local url="http://127.0.0.1:$GATEWAY_PORT/health/ready" host
+  for _ in $(seq 1 240); do
+    for host in "${HOSTS[@]}"; do
+      if ! running_pid "$host" >/dev/null; then
+        say "The $host exited during start-up. Last lines of its output:" >&2
+        tail -n 20 "$LOG_DIR/$(lower "$host").console.log" >&2 || true
+        cmd_stop >/dev/null
+        exit 1
+      fi
+    done
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
+    sleep 0.25
+  done
+  cmd_stop >/dev/null
+  die "Comet did not become ready within 60 s (see $LOG_DIR)"
+}
+
+cmd_start() {
+  CONFIGURATION="${COMET_CONFIGURATION:-Release}"
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  local host pid all_running=1
+  for host in "${HOSTS[@]}"; do running_pid "$host" >/dev/null || all_running=0; done
+  if [ "$all_running" = 1 ]; then
+    say "Comet is already running (orchestrator pid $(running_pid Orchestrator), gateway pid $(running_pid Gateway))."
+    print_urls
+    return 0
+  fi
+  command -v dotnet >/dev/null || die "the .NET SDK 10 (dotnet) is needed: https://dot.net"
+  build_hosts
+  for host in "${HOSTS[@]}"; do
+    pid="$(running_pid "$host")" || start_host "$host"
+  done
+  wait_ready
+  say "Comet is running. Data folder: $DATA_DIR"
+  print_urls
+}
+
+print_urls() {
+  say "  Gateway:      http://127.0.0.1:$GATEWAY_PORT"
+  say "  Swagger UI:   http://127.0.0.1:$GATEWAY_PORT/swagger"
+  say "  Health:       http://127.0.0.1:$GATEWAY_PORT/health/ready"
+  say "  Orchestrator: http://127.0.0.1:$ORCHESTRATOR_PORT (direct)"
+}
+
+stop_host() {
+  local host="$1" pid
+  pid="$(running_pid "$host")" || return 0
+  # The host leads its own process group (setsid): signal the group so nothing it started is left.
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 80); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "$host (pid $pid) did not stop within 20 s; killing it."
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -f "$(pid_file "$host")"
+  say "Stopped $host (pid $pid)."
+}
+
+cmd_stop() {
+  local host
+  # Gateway first, so no request reaches an orchestrator that is going away.
+  for host in Gateway Orchestrator; do stop_host "$host"; done
+  say "Comet is stopped."
+}
+
+cmd_status() {
+  local host pid
+  for host in "${HOSTS[@]}"; do
+    if pid="$(running_pid "$host")"; then
+      say "$host: running (pid $pid, http://127.0.0.1:$(port_of "$host"))"
+    else
+      say "$host: stopped"
+    fi
+  done
+  if curl -fsS --max-time 2 "http://127.0.0.1:$GATEWAY_PORT/health/ready" 2>/dev/null; then echo; fi
+}
+
+cmd_logs() {
+  local files=("$LOG_DIR/orchestrator.log" "$LOG_DIR/gateway.log")
+  [ -e "${files[0]}" ] || [ -e "${files[1]}" ] || die "no logs yet in $LOG_DIR (start Comet first)"
+  if [ -t 1 ]; then tail -n 100 -F "${files[@]}"; else tail -n 100 "${files[@]}" 2>/dev/null; fi
+}
+
+cmd_clean() {
+  cmd_stop
+  say "Removing $DATA_DIR and the build outputs."
+  rm -rf "$DATA_DIR"
+  find "$ROOT/src" "$ROOT/tests" -maxdepth 2 -type d \( -name bin -o -name obj \) -exec rm -rf {} +
+}
+
+# ---------------------------------------------------------------- test
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+install_missing_packages() {
+  local missing=()
+  command -v git >/dev/null || missing+=(git)
+  command -v curl >/dev/null || missing+=(curl)
+  [ -n "$(postgres_bin)" ] && [ -x "$(postgres_bin)/initdb" ] || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [ "${#missing[@]}" = 0 ] && return 0
+  say "Installing ${missing[*]} with apt-get..."
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+TEST_TMP=""
+PG_BIN=""
+PG_AS=()
+
+start_postgres() {
+  PG_BIN="$(postgres_bin)"
+  local dir="$TEST_TMP/postgres" port
+  mkdir -p "$dir"
+  # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
+  if [ "$(id -u)" = 0 ]; then chown postgres "$TEST_TMP" "$dir"; chmod 755 "$TEST_TMP"; PG_AS=(runuser -u postgres --); fi
+  port="$(free_port)"
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$dir/data" -U comet --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300" \
+    start >/dev/null || { cat "$dir/server.log" >&2; die "PostgreSQL did not start"; }
+  export COMET_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=comet;Database=postgres"
+  say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+stop_postgres() {
+  [ -n "$PG_BIN" ] && [ -d "$TEST_TMP/postgres/data" ] || return 0
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$TEST_TMP/postgres/data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+
+start_redis() {
+  local dir="$TEST_TMP/redis" port
+  mkdir -p "$dir"
+  port="$(free_port)"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+  for _ in $(seq 1 100); do
+    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break
+    sleep 0.1
+  done
+  [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] || { cat "$dir/redis.log" >&2; die "Redis did not start"; }
+  export COMET_TEST_REDIS="127.0.0.1:$port"
+  say "Redis $(redis-server --version | awk '{print $3}' | tr -d 'v=') on 127.0.0.1:$port"
+}
+
+stop_redis() {
+  local pidfile="$TEST_TMP/redis/redis.pid"
+  [ -f "$pidfile" ] || return 0
+  kill "$(cat "$pidfile")" 2>/dev/null || true
+}
+
+stop_test_services() {
+  stop_redis
+  stop_postgres
+  [ -n "$TEST_TMP" ] && rm -rf "$TEST_TMP"
+}
+
+# Sums the counters of every TRX file: "N passed, N failed, N skipped".
+summarize_trx() {
+  local dir="$1" passed=0 failed=0 skipped=0 file counters value attr
+  for file in "$dir"/*.trx; do
+    [ -f "$file" ] || continue
+    counters="$(grep -o '<Counters [^>]*>' "$file" | head -n 1)"
+    for attr in passed failed error timeout aborted notExecuted inconclusive; do
+      value="$(printf '%s' "$counters" | grep -o " $attr=\"[0-9]*\"" | grep -o '[0-9]*' || true)"
+      value="${value:-0}"
+      case "$attr" in
+        passed) passed=$(( passed + value ));;
+        failed|error|timeout|aborted) failed=$(( failed + value ));;
+        notExecuted|inconclusive) skipped=$(( skipped + value ));;
+      esac
+    done
+  done
+  printf '%s %s %s' "$passed" "$failed" "$skipped"
+}
+
+cmd_test() {
+  CONFIGURATION="${COMET_CONFIGURATION:-Debug}"
+  command -v dotnet >/dev/null || die "the .NET SDK 10 (dotnet) is needed"
+  install_missing_packages
+  TEST_TMP="$(mktemp -d /tmp/comet-test.XXXXXX)"
+  trap stop_test_services EXIT
+  start_postgres
+  start_redis
+
+  local results="$TEST_TMP/results" status=0
+  say "Building Comet.sln ($CONFIGURATION)..."
+  if dotnet build "$ROOT/Comet.sln" -c "$CONFIGURATION" -nologo -v quiet -nodeReuse:false; then
+    # The end-to-end tests start the hosts through this script; the build above is the one they use.
+    local host; for host in "${HOSTS[@]}"; do touch "$(build_stamp "$host")"; done
+    export COMET_CONFIGURATION="$CONFIGURATION"
+    dotnet test "$ROOT/Comet.sln" -c "$CONFIGURATION" --no-build -nologo \
+      --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
+  else
+    status=1
+    say "The build failed; no test ran."
+  fi
+
+  local passed failed skipped
+  read -r passed failed skipped < <(summarize_trx "$results")
+  # A crashed test host or a failed build must never read as green.
+  if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+  stop_test_services
+  trap - EXIT
+  say "$passed passed, $failed failed, $skipped skipped"
+  [ "$status" = 0 ] && [ "$failed" = 0 ]
+}
+
+usage() {
+  cat <<EOF
+Usage: ./dev.sh <command>
+  start    build if needed and start the orchestrator (:$ORCHESTRATOR_PORT) and gateway (:$GATEWAY_PORT) in the background
+  stop     stop both
+  status   show whether they run and whether they are ready
+  logs     show (and, on a terminal, follow) the structured logs
+  test     install what is missing, start PostgreSQL and Redis, run every test, print the summary
+  clean    stop, then remove the data folder ($DATA_DIR) and the build outputs
+EOF
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  logs) cmd_logs ;;
+  test) cmd_test ;;
+  clean) cmd_clean ;;
+  -h|--help|help|"") usage ;;
+  *) usage >&2; exit 2 ;;
+esac

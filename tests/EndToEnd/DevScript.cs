@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace Comet.EndToEnd;
+
+/// <summary>Runs ./dev.sh from the repository with its own data folder and ports, as a newcomer would.</summary>
+public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorPort)
+{
+    public string DataDir { get; } = dataDir;
+    public int GatewayPort { get; } = gatewayPort;
+    public int OrchestratorPort { get; } = orchestratorPort;
+    public Uri GatewayUrl => new($"http://127.0.0.1:{GatewayPort}");
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public async Task<(int ExitCode, string Output)> RunAsync(string command, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "dev.sh"), command])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryRoot,
+        };
+        info.Environment["COMET_DATA_DIR"] = DataDir;
+        info.Environment["COMET_GATEWAY_PORT"] = GatewayPort.ToString();
+        info.Environment["COMET_ORCHESTRATOR_PORT"] = OrchestratorPort.ToString();
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"./dev.sh {command} did not finish in time. Output so far:\n{await stdout}\n{await stderr}");
+        }
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
+    /// <summary>The pids dev.sh recorded for the two hosts.</summary>
+    public IReadOnlyList<int> RecordedPids() =>
+        Directory.Exists(Path.Combine(DataDir, "run"))
+            ? Directory.GetFiles(Path.Combine(DataDir, "run"), "*.pid").Select(f => int.Parse(File.ReadAllText(f).Trim())).ToList()
+            : [];
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "dev.sh")) && File.Exists(Path.Combine(dir.FullName, "Comet.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("dev.sh not found above " + AppContext.BaseDirectory);
+    }
+}

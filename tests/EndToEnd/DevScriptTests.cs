@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Comet.TestSupport;
+
+namespace Comet.EndToEnd;
+
+/// <summary>The newcomer's path: ./dev.sh start, use Comet through the gateway, ./dev.sh stop.</summary>
+[NonParallelizable]
+public class DevScriptTests
+{
+    private readonly List<(DevScript Script, TempDirectory Dir)> _instances = [];
+
+    private DevScript NewInstance()
+    {
+        var dir = new TempDirectory("comet-e2e");
+        var script = new DevScript(dir.Path, FreePort.Next(), FreePort.Next());
+        _instances.Add((script, dir));
+        return script;
+    }
+
+    [TearDown]
+    public async Task StopEverything()
+    {
+        foreach (var (script, dir) in _instances)
+        {
+            await script.RunAsync("stop", TimeSpan.FromMinutes(1));
+            dir.Dispose();
+        }
+        _instances.Clear();
+    }
+
+    [Test]
+    public async Task Start_serves_health_and_projects_through_the_gateway_and_stop_leaves_no_process()
+    {
+        var comet = NewInstance();
+
+        var (code, output) = await comet.RunAsync("start");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain($"http://127.0.0.1:{comet.GatewayPort}/swagger"));
+
+        using var http = new HttpClient { BaseAddress = comet.GatewayUrl };
+        var ready = await http.GetAsync("/health/ready");
+        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK), await ready.Content.ReadAsStringAsync());
+
+        var created = await http.PostAsJsonAsync("/api/v1/projects", new { name = "End To End", repoUrl = "https://github.com/acme/e2e.git" });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var readBack = await http.GetFromJsonAsync<JsonElement>("/api/v1/projects/end-to-end");
+        Assert.Multiple(() =>
+        {
+            Assert.That(readBack.GetProperty("name").GetString(), Is.EqualTo("End To End"));
+            Assert.That(readBack.GetProperty("repoUrl").GetString(), Is.EqualTo("https://github.com/acme/e2e.git"));
+            Assert.That(readBack.GetProperty("forge").GetString(), Is.EqualTo("github"));
+        });
+
+        var again = await comet.RunAsync("start");
+        Assert.That(again.Output, Does.Contain("already running"));
+
+        var pids = comet.RecordedPids();
+        Assert.That(pids, Has.Count.EqualTo(2));
+
+        var stop = await comet.RunAsync("stop", TimeSpan.FromMinutes(1));
+        Assert.That(stop.ExitCode, Is.EqualTo(0), stop.Output);
+        Assert.Multiple(() =>
+        {
+            foreach (var pid in pids) Assert.That(DevScript.IsAlive(pid), Is.False, $"process {pid} is still running after stop");
+            Assert.That(PortAnswers(comet.GatewayPort), Is.False, "the gateway port still answers");
+            Assert.That(PortAnswers(comet.OrchestratorPort), Is.False, "the orchestrator port still answers");
+        });
+        Assert.That((await comet.RunAsync("status")).Output, Does.Contain("Gateway: stopped"));
+    }
+
+    [Test]
+    public async Task Two_instances_with_their_own_data_folders_and_ports_run_side_by_side()
+    {
+        var first = NewInstance();
+        var second = NewInstance();
+
+        Assert.That((await first.RunAsync("start")).ExitCode, Is.EqualTo(0));
+        Assert.That((await second.RunAsync("start")).ExitCode, Is.EqualTo(0));
+
+        using var one = new HttpClient { BaseAddress = first.GatewayUrl };
+        using var two = new HttpClient { BaseAddress = second.GatewayUrl };
+        var created = await one.PostAsJsonAsync("/api/v1/projects", new { name = "Only In First", repoUrl = "https://example.com/a.git" });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        var inFirst = await one.GetAsync("/api/v1/projects/only-in-first");
+        var inSecond = await two.GetAsync("/api/v1/projects/only-in-first");
+        Assert.Multiple(() =>
+        {
+            Assert.That(inFirst.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(inSecond.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the second instance must have its own database");
+            Assert.That(File.Exists(Path.Combine(first.DataDir, "comet.db")), Is.True);
+            Assert.That(File.Exists(Path.Combine(second.DataDir, "logs", "gateway.log")), Is.True);
+        });
+    }
+
+    private static bool PortAnswers(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
