@@ -99,9 +99,14 @@ public sealed class HttpForwarder(HttpMessageInvoker invoker, IProblemDetailsSer
         if (HasBody(incoming))
             request.Content = new StreamContent(incoming.Body, CopyBufferSize);
 
+        // Headers the client names in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+        var connectionOptions = new HashSet<string>(
+            incoming.Headers.Connection.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
+            StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in incoming.Headers)
         {
-            if (HopByHopHeaders.Contains(name) || string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (HopByHopHeaders.Contains(name) || connectionOptions.Contains(name)
+                || string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase)) continue;
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
@@ -128,9 +133,10 @@ public sealed class HttpForwarder(HttpMessageInvoker invoker, IProblemDetailsSer
     private static void CopyResponseHeaders(HttpResponseMessage from, HttpResponse to)
     {
         to.StatusCode = (int)from.StatusCode;
+        var connectionOptions = new HashSet<string>(from.Headers.Connection, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in from.Headers.Concat(from.Content.Headers))
         {
-            if (HopByHopHeaders.Contains(name)) continue;
+            if (HopByHopHeaders.Contains(name) || connectionOptions.Contains(name)) continue;
             to.Headers[name] = values.ToArray();
         }
     }

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
 
 namespace Comet.Infrastructure.Configuration;
 
 /// <summary>
 /// The short environment variables dev.sh and the docs use (COMET_DATA_DIR, COMET_*_PORT), mapped onto
-/// configuration keys. Added last, so they win over appsettings.json like any environment variable.
+/// configuration keys. They win over appsettings.json and other environment variables; command-line arguments win over them.
 /// </summary>
 public static class CometEnvironment
 {
@@ -23,6 +24,16 @@ public static class CometEnvironment
             var value = Environment.GetEnvironmentVariable(variable);
             if (!string.IsNullOrEmpty(value)) values[key] = value;
         }
-        return builder.AddInMemoryCollection(values);
+        builder.AddInMemoryCollection(values);
+
+        // Command-line arguments (--Comet:DataDir=...) still win over the environment, as usual.
+        var added = builder.Sources[^1];
+        var commandLine = builder.Sources.ToList().FindIndex(s => s is CommandLineConfigurationSource);
+        if (commandLine >= 0)
+        {
+            builder.Sources.RemoveAt(builder.Sources.Count - 1);
+            builder.Sources.Insert(commandLine, added);
+        }
+        return builder;
     }
 }

@@ -1,0 +1,6 @@
+using Comet.TestSupport;
+
+namespace Comet.Gateway.Tests;
+
+[SetUpFixture]
+public sealed class TestEnvironment : CometEnvironmentSetUp;

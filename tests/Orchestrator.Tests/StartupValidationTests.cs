@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using Comet.TestSupport;
+using Microsoft.Extensions.Options;
+
+namespace Comet.Orchestrator.Tests;
+
+/// <summary>Configuration mistakes stop the host at start with a message that names the key.</summary>
+[NonParallelizable]
+public sealed class StartupValidationTests
+{
+    [Test]
+    public void Unknown_database_provider_stops_the_host_naming_Database_Provider()
+    {
+        var failure = StartExpectingValidationFailure(new Dictionary<string, string?> { ["Database:Provider"] = "mysql" });
+
+        Assert.That(failure.Message, Does.Contain("Database:Provider").And.Contain("mysql"));
+    }
+
+    [Test]
+    public void Postgres_without_a_connection_string_stops_the_host_naming_ConnectionStrings_Comet()
+    {
+        var failure = StartExpectingValidationFailure(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "postgres",
+            ["ConnectionStrings:Comet"] = "",
+        });
+
+        Assert.That(failure.Message, Does.Contain("ConnectionStrings:Comet"));
+    }
+
+    /// <summary>
+    /// The host's entry point turns an <see cref="OptionsValidationException"/> into a line on stderr and exit
+    /// code 2, so WebApplicationFactory only sees a host that never started. The exception itself is caught
+    /// here as it is thrown, on the entry point's thread.
+    /// </summary>
+    private static OptionsValidationException StartExpectingValidationFailure(IReadOnlyDictionary<string, string?> settings)
+    {
+        var thrown = new List<OptionsValidationException>();
+        void Record(object? sender, FirstChanceExceptionEventArgs e)
+        {
+            if (e.Exception is OptionsValidationException validation)
+                lock (thrown) thrown.Add(validation);
+        }
+
+        using var factory = new OrchestratorFactory(settings);
+        AppDomain.CurrentDomain.FirstChanceException += Record;
+        try
+        {
+            Assert.That(() => factory.CreateClient(), Throws.Exception, "the host must not start with this configuration");
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Record;
+        }
+
+        lock (thrown)
+        {
+            Assert.That(thrown, Is.Not.Empty, "start-up failed, but not with an OptionsValidationException");
+            return thrown[0];
+        }
+    }
+
+    [Test]
+    public async Task Built_binary_with_an_unknown_database_provider_exits_with_code_2_naming_Database_Provider()
+    {
+        using var dataDir = new TempDirectory("comet-orchestrator-binary");
+        var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Orchestrator.dll");
+        Assert.That(File.Exists(dll), Is.True, dll);
+
+        var start = new ProcessStartInfo(DotnetHost(), [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDir.Path,
+        };
+        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "ConnectionStrings__Comet" })
+            start.Environment.Remove(name);
+        start.Environment["Database__Provider"] = "mysql";
+        start.Environment["COMET_DATA_DIR"] = dataDir.Path;
+        start.Environment["COMET_ORCHESTRATOR_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the orchestrator kept running for 30 s with an invalid Database:Provider");
+        }
+
+        Assert.That(process.ExitCode, Is.EqualTo(2), $"stdout: {await stdout}\nstderr: {await stderr}");
+        Assert.That(await stderr, Does.Contain("Database:Provider"));
+    }
+
+    /// <summary>The dotnet executable running the tests (the CLI names it in DOTNET_HOST_PATH).</summary>
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+}

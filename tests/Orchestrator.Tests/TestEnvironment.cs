@@ -1,0 +1,6 @@
+using Comet.TestSupport;
+
+namespace Comet.Orchestrator.Tests;
+
+[SetUpFixture]
+public sealed class TestEnvironment : CometEnvironmentSetUp;
