@@ -12,6 +12,7 @@ public sealed class Project
     {
         Id = Guid.CreateVersion7();
         Name = name;
+        NormalizedName = Normalize(name);
         Slug = slug;
         RepoUrl = repoUrl;
         DefaultBranch = defaultBranch;
@@ -24,6 +25,12 @@ public sealed class Project
 
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
+
+    /// <summary>
+    /// The name as compared for uniqueness ("My App" and "MY APP" clash). Kept in its own column with a
+    /// unique index because database lower() functions differ (SQLite's only folds ASCII).
+    /// </summary>
+    public string NormalizedName { get; private set; } = "";
 
     /// <summary>Stable URL name; it does not change when the project is renamed, so links and hooks keep working.</summary>
     public string Slug { get; private set; } = "";
@@ -40,10 +47,13 @@ public sealed class Project
     public void Update(string name, string repoUrl, string defaultBranch, Forge forge, string pipelineFile, DateTime now)
     {
         Name = name;
+        NormalizedName = Normalize(name);
         RepoUrl = repoUrl;
         DefaultBranch = defaultBranch;
         Forge = forge;
         PipelineFile = pipelineFile;
         UpdatedAt = now;
     }
+
+    public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 }

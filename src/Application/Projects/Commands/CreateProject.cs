@@ -45,7 +45,18 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock)
             request.PipelineFile ?? Project.DefaultPipelineFile, secret, clock.GetUtcNow().UtcDateTime);
 
         db.Projects.Add(project);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request took the name or slug between the check and the insert: the unique
+            // indexes refused this one. Say so like the check would have; rethrow anything else.
+            db.Projects.Remove(project);
+            await EnsureNameAndSlugAreFree(name, slug, cancellationToken);
+            throw;
+        }
 
         return new CreatedProjectDto
         {
@@ -57,13 +68,13 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock)
 
     private async Task EnsureNameAndSlugAreFree(string name, string slug, CancellationToken cancellationToken)
     {
-        var lowered = name.ToLowerInvariant();
+        var normalized = Project.Normalize(name);
         var clash = await db.Projects.AsNoTracking()
-            .Where(p => p.Slug == slug || p.Name.ToLower() == lowered)
+            .Where(p => p.Slug == slug || p.NormalizedName == normalized)
             .Select(p => new { p.Name, p.Slug })
             .FirstOrDefaultAsync(cancellationToken);
         if (clash is null) return;
-        throw new ConflictException(clash.Slug == slug && !string.Equals(clash.Name, name, StringComparison.OrdinalIgnoreCase)
+        throw new ConflictException(clash.Slug == slug && Project.Normalize(clash.Name) != Project.Normalize(name)
             ? $"The name '{name}' gives the URL name '{slug}', which project '{clash.Name}' already uses. Choose another name."
             : $"A project named '{clash.Name}' already exists.");
     }

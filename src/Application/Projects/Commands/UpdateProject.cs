@@ -1,5 +1,6 @@
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
+using Comet.Domain.Projects;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -37,10 +38,10 @@ public sealed class UpdateProjectHandler(ICometDbContext db, TimeProvider clock)
             ?? throw new NotFoundException("project", request.Slug);
 
         var name = request.Name?.Trim() ?? project.Name;
-        if (!string.Equals(name, project.Name, StringComparison.OrdinalIgnoreCase))
+        if (Project.Normalize(name) != project.NormalizedName)
         {
-            var lowered = name.ToLowerInvariant();
-            if (await db.Projects.AnyAsync(p => p.Id != project.Id && p.Name.ToLower() == lowered, cancellationToken))
+            var normalized = Project.Normalize(name);
+            if (await db.Projects.AnyAsync(p => p.Id != project.Id && p.NormalizedName == normalized, cancellationToken))
                 throw new ConflictException($"A project named '{name}' already exists.");
         }
 
@@ -51,7 +52,18 @@ public sealed class UpdateProjectHandler(ICometDbContext db, TimeProvider clock)
             request.Forge is null ? project.Forge : CreateProjectHandler.ParseForge(request.Forge),
             request.PipelineFile ?? project.PipelineFile,
             clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request may have taken this name between the check above and the write.
+            var normalized = project.NormalizedName;
+            if (await db.Projects.AsNoTracking().AnyAsync(p => p.Id != project.Id && p.NormalizedName == normalized, cancellationToken))
+                throw new ConflictException($"A project named '{name}' already exists.");
+            throw;
+        }
         return ProjectDto.From(project);
     }
 }

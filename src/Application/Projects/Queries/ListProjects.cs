@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.Projects.Queries;
 
-/// <summary>Projects in name order, one page at a time.</summary>
+/// <summary>Projects in name order (ignoring case, the same on every database), one page at a time.</summary>
 public sealed record ListProjectsQuery : IRequest<PagedList<ProjectDto>>
 {
     public int Page { get; init; } = 1;
@@ -27,6 +27,6 @@ public sealed class ListProjectsHandler(ICometDbContext db) : IRequestHandler<Li
 {
     public Task<PagedList<ProjectDto>> Handle(ListProjectsQuery request, CancellationToken cancellationToken) =>
         PagedList<ProjectDto>.CreateAsync(
-            db.Projects.AsNoTracking().OrderBy(p => p.Name).ThenBy(p => p.Id).Select(ProjectDto.Projection),
+            db.Projects.AsNoTracking().OrderBy(p => p.NormalizedName).ThenBy(p => p.Id).Select(ProjectDto.Projection),
             request.Page, request.PageSize, cancellationToken);
 }

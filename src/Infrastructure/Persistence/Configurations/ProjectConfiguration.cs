@@ -13,6 +13,8 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         builder.HasKey(p => p.Id);
         builder.Property(p => p.Id).ValueGeneratedNever();
         builder.Property(p => p.Name).HasMaxLength(ProjectRules.MaxNameLength).IsRequired();
+        builder.Property(p => p.NormalizedName).HasMaxLength(ProjectRules.MaxNameLength).IsRequired();
+        builder.HasIndex(p => p.NormalizedName).IsUnique();
         builder.Property(p => p.Slug).HasMaxLength(Slug.MaxLength).IsRequired();
         builder.HasIndex(p => p.Slug).IsUnique();
         builder.Property(p => p.RepoUrl).HasMaxLength(ProjectRules.MaxRepoUrlLength).IsRequired();

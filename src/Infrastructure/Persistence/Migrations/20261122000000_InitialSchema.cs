@@ -20,6 +20,7 @@ public sealed class InitialSchema : Migration
             {
                 id = table.Column<Guid>(nullable: false),
                 name = table.Column<string>(maxLength: 100, nullable: false),
+                normalized_name = table.Column<string>(maxLength: 100, nullable: false),
                 slug = table.Column<string>(maxLength: 64, nullable: false),
                 repo_url = table.Column<string>(maxLength: 2048, nullable: false),
                 default_branch = table.Column<string>(maxLength: 255, nullable: false),
@@ -31,6 +32,7 @@ public sealed class InitialSchema : Migration
             },
             constraints: table => table.PrimaryKey("pk_projects", x => x.id));
         migrationBuilder.CreateIndex("ix_projects_slug", "projects", "slug", unique: true);
+        migrationBuilder.CreateIndex("ix_projects_normalized_name", "projects", "normalized_name", unique: true);
 
         migrationBuilder.CreateTable(
             name: "pipeline_runs",
