@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +20,10 @@ public static class DatabaseInitializer
             // WAL lets the API read while the executor writes; it is a property of the file, set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+
+        // Creating the history table first spares a fresh PostgreSQL database the migrator's probe
+        // of a missing table, which EF logs as an error although nothing is wrong.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)

@@ -54,6 +54,15 @@ public sealed class DatabaseTests(string providerName)
     }
 
     [Test]
+    public async Task Migrating_a_fresh_database_logs_no_error()
+    {
+        await Host.MigrateAsync();
+
+        var errors = Host.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Select(e => e.Message);
+        Assert.That(errors, Is.Empty, "a first start must not greet the user with error lines");
+    }
+
+    [Test]
     public async Task An_unmigrated_database_has_none_of_the_tables()
     {
         var tables = await Host.WithDbAsync(TableNamesAsync);
