@@ -82,22 +82,20 @@ start_host() {
   printf '%s' "$!" >"$(pid_file "$host")"
 }
 
-wait_ready() {
-  local url="http://127.0.0.1:$GATEWAY_PORT/health/ready" host
+wait_ready() { # host: waits until the host answers /health/ready on its own port
+  local host="$1" url="http://127.0.0.1:$(port_of "$1")/health/ready"
   for _ in $(seq 1 240); do
-    for host in "${HOSTS[@]}"; do
-      if ! running_pid "$host" >/dev/null; then
-        say "The $host exited during start-up. Last lines of its output:" >&2
-        tail -n 20 "$LOG_DIR/$(lower "$host").console.log" >&2 || true
-        cmd_stop >/dev/null
-        exit 1
-      fi
-    done
+    if ! running_pid "$host" >/dev/null; then
+      say "The $host exited during start-up. Last lines of its output:" >&2
+      tail -n 20 "$LOG_DIR/$(lower "$host").console.log" >&2 || true
+      cmd_stop >/dev/null
+      exit 1
+    fi
     if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
     sleep 0.25
   done
   cmd_stop >/dev/null
-  die "Comet did not become ready within 60 s (see $LOG_DIR)"
+  die "the $host did not become ready within 60 s (see $LOG_DIR)"
 }
 
 cmd_start() {
@@ -112,10 +110,11 @@ cmd_start() {
   fi
   command -v dotnet >/dev/null || die "the .NET SDK 10 (dotnet) is needed: https://dot.net"
   build_hosts
+  # One after the other: the gateway's readiness is the orchestrator's, seen through it.
   for host in "${HOSTS[@]}"; do
     pid="$(running_pid "$host")" || start_host "$host"
+    wait_ready "$host"
   done
-  wait_ready
   say "Comet is running. Data folder: $DATA_DIR"
   print_urls
 }
