@@ -13,10 +13,10 @@ public class JobTransitionTests
         [JobStatus.Waiting] = [JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled],
         [JobStatus.WaitingForApproval] = [JobStatus.Queued, JobStatus.Skipped, JobStatus.Cancelled],
         [JobStatus.Queued] = [JobStatus.Running, JobStatus.Cancelled],
-        [JobStatus.Running] = [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Queued],
+        [JobStatus.Running] = [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Queued, JobStatus.Error],
     };
 
-    internal static readonly JobStatus[] Terminal = [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Skipped];
+    internal static readonly JobStatus[] Terminal = [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Skipped, JobStatus.Error];
 
     private static readonly DateTime T1 = Make.T0.AddMinutes(1);
     private static readonly DateTime T2 = Make.T0.AddMinutes(2);

@@ -1,19 +1,26 @@
 namespace Comet.Domain.Runs;
 
-/// <summary>A unit of work of a run: steps that share one workspace.</summary>
+/// <summary>
+/// One attempt of a unit of work of a run: steps that share one workspace. A retry is a new Job
+/// row with the next attempt number, so every attempt stays visible.
+/// </summary>
 public sealed class Job
 {
     private readonly List<Step> _steps = [];
 
     private Job() { }
 
-    public Job(Guid runId, string name, IReadOnlyList<string> needs, bool allowFailure)
+    public Job(Guid runId, string name, IReadOnlyList<string> needs, bool allowFailure, string spec = "{}", int maxAttempts = 1, int attempt = 1)
     {
+        if (maxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(maxAttempts), "A job has at least one attempt.");
         Id = Guid.CreateVersion7();
         RunId = runId;
         Name = name;
         Needs = [.. needs];
         AllowFailure = allowFailure;
+        Spec = spec;
+        MaxAttempts = maxAttempts;
+        Attempt = attempt;
     }
 
     public Guid Id { get; private set; }
@@ -27,10 +34,25 @@ public sealed class Job
     /// <summary>A failure of this job is reported but does not fail the run.</summary>
     public bool AllowFailure { get; private set; }
     public int Attempt { get; private set; } = 1;
+
+    /// <summary>1 + the pipeline file's <c>retry</c>.</summary>
+    public int MaxAttempts { get; private set; } = 1;
+
+    /// <summary>What to run (steps, environment, timeouts), as the planner wrote it; opaque to the domain.</summary>
+    public string Spec { get; private set; } = "{}";
+
+    /// <summary>The orchestrator node running the job, and until when its claim holds without a heartbeat.</summary>
+    public string? LeaseOwner { get; private set; }
+    public DateTime? LeaseExpiresAt { get; private set; }
+
+    /// <summary>Why the job ended in error, or a note on how it ended (timed out, cancelled).</summary>
+    public string? Error { get; private set; }
     public DateTime? QueuedAt { get; private set; }
     public DateTime? StartedAt { get; private set; }
     public DateTime? FinishedAt { get; private set; }
     public IReadOnlyList<Step> Steps => _steps;
+
+    public bool CanRetry => Status == JobStatus.Failed && Attempt < MaxAttempts;
 
     public Step AddStep(string name)
     {
@@ -39,7 +61,7 @@ public sealed class Job
         return step;
     }
 
-    public void MoveTo(JobStatus to, DateTime now)
+    public void MoveTo(JobStatus to, DateTime now, string? note = null)
     {
         JobTransitions.Table.EnsureAllowed(Status, to);
         if (Status == JobStatus.Running && to == JobStatus.Queued) Attempt++;
@@ -49,6 +71,38 @@ public sealed class Job
             case JobStatus.Queued: QueuedAt = now; break;
             case JobStatus.Running: StartedAt = now; break;
         }
-        if (JobTransitions.Table.IsTerminal(to)) FinishedAt = now;
+        if (note is not null) Error = note;
+        if (JobTransitions.Table.IsTerminal(to))
+        {
+            FinishedAt = now;
+            LeaseOwner = null;
+            LeaseExpiresAt = null;
+        }
+    }
+
+    /// <summary>A queued job taken by a node: it runs there until done or until the lease lapses.</summary>
+    public void Claim(string node, DateTime now, TimeSpan lease)
+    {
+        MoveTo(JobStatus.Running, now);
+        LeaseOwner = node;
+        LeaseExpiresAt = now + lease;
+    }
+
+    /// <summary>The next attempt of a failed job, queued at once (its needs passed already).</summary>
+    public Job NextAttempt(DateTime now)
+    {
+        if (!CanRetry) throw new Common.DomainException($"Job '{Name}' cannot be retried: it is {Common.StatusName.Of(Status)} after attempt {Attempt} of {MaxAttempts}.");
+        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, MaxAttempts, Attempt + 1);
+        next.MoveTo(JobStatus.Queued, now);
+        return next;
+    }
+
+    /// <summary>A fresh attempt started by a person (run retry): allowed one more time than the file's retry.</summary>
+    public Job ManualRetry(DateTime now)
+    {
+        if (Status is not (JobStatus.Failed or JobStatus.Cancelled or JobStatus.Error or JobStatus.Skipped))
+            throw new Common.DomainException($"Job '{Name}' is {Common.StatusName.Of(Status)}; only failed, cancelled, lost or skipped jobs are retried.");
+        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, Math.Max(MaxAttempts, Attempt + 1), Attempt + 1);
+        return next;
     }
 }

@@ -16,6 +16,8 @@ public enum JobStatus
     /// <summary>Never ran because a job it needs failed or its conditions did not match.</summary>
     Skipped,
     WaitingForApproval,
+    /// <summary>Comet lost the job: the orchestrator running it stopped before it finished.</summary>
+    Error,
 }
 
 public static class JobTransitions
@@ -26,5 +28,5 @@ public static class JobTransitions
         (JobStatus.WaitingForApproval, [JobStatus.Queued, JobStatus.Skipped, JobStatus.Cancelled]),
         (JobStatus.Queued, [JobStatus.Running, JobStatus.Cancelled]),
         // Running → Queued: the worker holding the job lost its lease and the job goes back to the queue.
-        (JobStatus.Running, [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Queued]));
+        (JobStatus.Running, [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Queued, JobStatus.Error]));
 }

@@ -29,19 +29,57 @@ public sealed class PipelineRun
     public string Event { get; private set; } = "manual";
     public string Ref { get; private set; } = "";
     public string? Sha { get; private set; }
+    public string? Branch { get; private set; }
+    public string? Tag { get; private set; }
+    public string? CommitMessage { get; private set; }
+
+    /// <summary>Variables given with a manual run; they override the pipeline file's.</summary>
+    public Dictionary<string, string> Variables { get; private set; } = [];
 
     /// <summary>Why the run ended in <see cref="RunStatus.Error"/>.</summary>
     public string? Error { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime? StartedAt { get; private set; }
     public DateTime? FinishedAt { get; private set; }
+    /// <summary>Every attempt of every job.</summary>
     public IReadOnlyList<Job> Jobs => _jobs;
 
-    public Job AddJob(string name, IReadOnlyList<string> needs, bool allowFailure)
+    /// <summary>The latest attempt of each job: what the run's status and the DAG look at.</summary>
+    public IReadOnlyList<Job> CurrentJobs =>
+        _jobs.GroupBy(j => j.Name).Select(g => g.MaxBy(j => j.Attempt)!).ToList();
+
+    public void Describe(string? branch, string? tag, string? commitMessage, IReadOnlyDictionary<string, string>? variables)
     {
-        var job = new Job(Id, name, needs, allowFailure);
+        Branch = branch;
+        Tag = tag;
+        CommitMessage = commitMessage;
+        Variables = variables is null ? [] : new Dictionary<string, string>(variables);
+    }
+
+    /// <summary>The commit a branch or tag pointed at when the run was set up.</summary>
+    public void ResolveSha(string sha) => Sha = sha;
+
+    public Job AddJob(string name, IReadOnlyList<string> needs, bool allowFailure, string spec = "{}", int maxAttempts = 1)
+    {
+        if (_jobs.Any(j => j.Name == name)) throw new Common.DomainException($"The run already has a job named '{name}'.");
+        var job = new Job(Id, name, needs, allowFailure, spec, maxAttempts);
         _jobs.Add(job);
         return job;
+    }
+
+    /// <summary>Adds the next attempt of one of this run's jobs.</summary>
+    public void AddAttempt(Job attempt)
+    {
+        if (attempt.RunId != Id) throw new Common.DomainException("An attempt belongs to the run of its job.");
+        _jobs.Add(attempt);
+    }
+
+    /// <summary>Cancels every job that has not finished, then the run. Running jobs are killed by their executor.</summary>
+    public void Cancel(DateTime now)
+    {
+        foreach (var job in CurrentJobs.Where(j => !JobTransitions.Table.IsTerminal(j.Status)))
+            job.MoveTo(JobStatus.Cancelled, now, "cancelled");
+        if (Status == RunStatus.Pending || Status == RunStatus.Running) MoveTo(RunStatus.Cancelled, now);
     }
 
     public void MoveTo(RunStatus to, DateTime now)
@@ -66,7 +104,7 @@ public sealed class PipelineRun
     public bool UpdateFromJobs(DateTime now)
     {
         if (RunTransitions.Table.IsTerminal(Status)) return false;
-        var derived = RunStatusPolicy.Derive(_jobs);
+        var derived = RunStatusPolicy.Derive(CurrentJobs);
         // Jobs back in the queue (a lost lease) do not make a started run pending again.
         if (derived == Status || derived == RunStatus.Pending) return false;
         // A run whose jobs finished without it being seen running (pending → success) passes through running;

@@ -1,6 +1,7 @@
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
+using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Infrastructure.Persistence;
@@ -12,6 +13,7 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<PipelineRun> Runs => Set<PipelineRun>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<Step> Steps => Set<Step>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,5 +1,6 @@
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
+using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.Common.Interfaces;
@@ -11,6 +12,7 @@ public interface ICometDbContext
     DbSet<PipelineRun> Runs { get; }
     DbSet<Job> Jobs { get; }
     DbSet<Step> Steps { get; }
+    DbSet<Delivery> Deliveries { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

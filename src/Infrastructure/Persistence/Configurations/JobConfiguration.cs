@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Comet.Infrastructure.Persistence.Configurations;
@@ -17,12 +15,12 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Name).HasMaxLength(255).IsRequired();
 
         // The job's DAG edges are read and written with the job, never queried alone: one JSON column.
-        builder.Property(j => j.Needs)
-            .HasConversion(
-                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-                v => JsonSerializer.Deserialize<List<string>>(v, (JsonSerializerOptions?)null) ?? new List<string>(),
-                new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()))
-            .IsRequired();
+        builder.Property(j => j.Needs).AsJson().IsRequired();
+        builder.Property(j => j.Spec).IsRequired();
+        builder.Property(j => j.LeaseOwner).HasMaxLength(64);
+        builder.HasIndex(j => new { j.RunId, j.Name, j.Attempt }).IsUnique();
+        // The dispatcher looks for work by status.
+        builder.HasIndex(j => j.Status);
 
         builder.HasMany(j => j.Steps).WithOne().HasForeignKey(s => s.JobId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(j => j.Steps).HasField("_steps");

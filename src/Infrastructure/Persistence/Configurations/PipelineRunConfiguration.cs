@@ -17,7 +17,12 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         builder.Property(r => r.Event).HasMaxLength(32).IsRequired();
         builder.Property(r => r.Ref).HasMaxLength(255).IsRequired();
         builder.Property(r => r.Sha).HasMaxLength(64);
+        builder.Property(r => r.Branch).HasMaxLength(255);
+        builder.Property(r => r.Tag).HasMaxLength(255);
+        builder.Property(r => r.Variables).AsJson().IsRequired();
+        builder.HasIndex(r => r.Status);
         builder.HasMany(r => r.Jobs).WithOne().HasForeignKey(j => j.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(r => r.Jobs).HasField("_jobs");
+        builder.Ignore(r => r.CurrentJobs);
     }
 }
