@@ -1,5 +1,7 @@
 using System.Reflection;
 using Comet.Application.Common.Behaviours;
+using Comet.Application.Runs.Execution;
+using Comet.Application.Runs.Queries;
 using FluentValidation;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +34,14 @@ public static class DependencyInjection
             services.AddTransient(result.InterfaceType, result.ValidatorType);
 
         services.TryAddSingleton(TimeProvider.System);
+
+        // Running pipelines: per-request services, plus the node-wide registry and wake-up signal.
+        services.AddScoped<RunPlanner>();
+        services.AddScoped<RunScheduler>();
+        services.AddScoped<JobExecutor>();
+        services.AddScoped<StepLogReader>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<DispatchSignal>();
         return services;
     }
 

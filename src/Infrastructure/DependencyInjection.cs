@@ -1,5 +1,9 @@
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
+using Comet.Infrastructure.Execution;
+using Comet.Infrastructure.Git;
+using Comet.Infrastructure.Logs;
 using Comet.Infrastructure.Health;
 using Comet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -26,10 +30,12 @@ public static class DependencyInjection
         {
             var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var comet = provider.GetRequiredService<IOptions<CometOptions>>().Value;
+            // Runs load with their jobs and steps: split queries avoid the cartesian blow-up of one big join.
             if (database.IsPostgres)
-                options.UseNpgsql(database.ConnectionString);
+                options.UseNpgsql(database.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
             else
-                options.UseSqlite(string.IsNullOrWhiteSpace(database.ConnectionString) ? SqliteConnectionString(comet) : database.ConnectionString);
+                options.UseSqlite(string.IsNullOrWhiteSpace(database.ConnectionString) ? SqliteConnectionString(comet) : database.ConnectionString,
+                    o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
 
             // Migrations are written by hand and have no model snapshot to compare with,
             // so EF would always see "pending model changes". The migration tests cover the schema instead.
@@ -38,6 +44,14 @@ public static class DependencyInjection
         services.AddScoped<ICometDbContext>(provider => provider.GetRequiredService<CometDbContext>());
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddOptions<RunnerOptions>().Bind(configuration.GetSection(RunnerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
+        services.AddSingleton<IGitRepositories, GitCli>();
+        services.AddSingleton<IStepBackend, ProcessBackend>();
+        services.AddSingleton<IStepLogStore, FileStepLogStore>();
+        services.AddSingleton<IWorkspaces, JobWorkspaces>();
+        services.AddSingleton<INodeIdentity, DataFolderNodeIdentity>();
         return services;
     }
 

@@ -5,6 +5,7 @@ using Comet.Infrastructure.Logging;
 using Comet.Infrastructure.Persistence;
 using Comet.Orchestrator.Endpoints;
 using Comet.Orchestrator.Infrastructure;
+using Comet.Orchestrator.Workers;
 
 return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
 {
@@ -17,6 +18,8 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddApplication();
     builder.Services.AddInfrastructure(builder.Configuration);
     builder.Services.AddCometApi();
+    builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
+    builder.Services.AddHostedService<RunDispatcher>();
 
     var app = builder.Build();
     await app.Services.MigrateDatabaseAsync();
@@ -24,6 +27,9 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.UseCometApi();
     app.MapHealthEndpoints();
     app.MapProjectEndpoints();
+    app.MapRunEndpoints();
+    app.MapPipelineEndpoints();
+    app.MapWebhookEndpoints();
 
     await app.RunAsync();
 });

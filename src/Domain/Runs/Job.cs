@@ -10,7 +10,7 @@ public sealed class Job
 
     private Job() { }
 
-    public Job(Guid runId, string name, IReadOnlyList<string> needs, bool allowFailure, string spec = "{}", int maxAttempts = 1, int attempt = 1)
+    public Job(Guid runId, string name, IReadOnlyList<string> needs, bool allowFailure, string spec = "{}", int maxAttempts = 1, int attempt = 1, int position = 0)
     {
         if (maxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(maxAttempts), "A job has at least one attempt.");
         Id = Guid.CreateVersion7();
@@ -21,6 +21,7 @@ public sealed class Job
         Spec = spec;
         MaxAttempts = maxAttempts;
         Attempt = attempt;
+        Position = position;
     }
 
     public Guid Id { get; private set; }
@@ -34,6 +35,9 @@ public sealed class Job
     /// <summary>A failure of this job is reported but does not fail the run.</summary>
     public bool AllowFailure { get; private set; }
     public int Attempt { get; private set; } = 1;
+
+    /// <summary>The job's place in the pipeline file (matrix legs in order), for a stable display order.</summary>
+    public int Position { get; private set; }
 
     /// <summary>1 + the pipeline file's <c>retry</c>.</summary>
     public int MaxAttempts { get; private set; } = 1;
@@ -92,7 +96,7 @@ public sealed class Job
     public Job NextAttempt(DateTime now)
     {
         if (!CanRetry) throw new Common.DomainException($"Job '{Name}' cannot be retried: it is {Common.StatusName.Of(Status)} after attempt {Attempt} of {MaxAttempts}.");
-        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, MaxAttempts, Attempt + 1);
+        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, MaxAttempts, Attempt + 1, Position);
         next.MoveTo(JobStatus.Queued, now);
         return next;
     }
@@ -102,7 +106,7 @@ public sealed class Job
     {
         if (Status is not (JobStatus.Failed or JobStatus.Cancelled or JobStatus.Error or JobStatus.Skipped))
             throw new Common.DomainException($"Job '{Name}' is {Common.StatusName.Of(Status)}; only failed, cancelled, lost or skipped jobs are retried.");
-        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, Math.Max(MaxAttempts, Attempt + 1), Attempt + 1);
+        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, Math.Max(MaxAttempts, Attempt + 1), Attempt + 1, Position);
         return next;
     }
 }

@@ -62,7 +62,7 @@ public sealed class PipelineRun
     public Job AddJob(string name, IReadOnlyList<string> needs, bool allowFailure, string spec = "{}", int maxAttempts = 1)
     {
         if (_jobs.Any(j => j.Name == name)) throw new Common.DomainException($"The run already has a job named '{name}'.");
-        var job = new Job(Id, name, needs, allowFailure, spec, maxAttempts);
+        var job = new Job(Id, name, needs, allowFailure, spec, maxAttempts, attempt: 1, position: _jobs.Select(j => j.Name).Distinct().Count());
         _jobs.Add(job);
         return job;
     }
@@ -90,6 +90,20 @@ public sealed class PipelineRun
         if (RunTransitions.Table.IsTerminal(to)) FinishedAt = now;
     }
 
+    /// <summary>
+    /// Back to running for a retry of its jobs. The one way out of an ended run, and only from a run
+    /// that did not succeed; the state machine's own transitions never leave an ended status.
+    /// </summary>
+    public void Reopen(DateTime now)
+    {
+        if (Status is not (RunStatus.Failed or RunStatus.Cancelled or RunStatus.Error))
+            throw new Common.InvalidTransitionException("run", Common.StatusName.Of(Status), Common.StatusName.Of(RunStatus.Running));
+        Status = RunStatus.Running;
+        StartedAt ??= now;
+        FinishedAt = null;
+        Error = null;
+    }
+
     public void MarkError(string reason, DateTime now)
     {
         MoveTo(RunStatus.Error, now);
@@ -112,6 +126,8 @@ public sealed class PipelineRun
         if (Status == RunStatus.Pending && !RunTransitions.Table.IsAllowed(Status, derived))
             MoveTo(RunStatus.Running, now);
         if (derived != Status) MoveTo(derived, now);
+        if (derived == RunStatus.Error)
+            Error ??= string.Join("; ", CurrentJobs.Where(j => j.Status == JobStatus.Error).Select(j => $"job '{j.Name}': {j.Error ?? "lost"}"));
         return true;
     }
 }

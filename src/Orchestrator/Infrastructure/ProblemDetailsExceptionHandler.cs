@@ -19,7 +19,8 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
             ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
             DomainException domain => Problem(StatusCodes.Status409Conflict, "Not allowed in the current state", domain.Message),
-            BadHttpRequestException bad => Problem(bad.StatusCode, "Bad request", BadRequestDetail(bad)),
+            BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == 413 ? "Payload too large" : "Bad request", BadRequestDetail(bad)),
+            Application.Webhooks.WebhookPayloadException payload => Problem(StatusCodes.Status400BadRequest, "Unreadable webhook payload", payload.Message),
             _ => null,
         };
         if (problem is null)

@@ -18,6 +18,7 @@ public sealed class PipelineExecution : Migration
 
         migrationBuilder.AddColumn<string>("spec", "jobs", nullable: false, defaultValue: "{}");
         migrationBuilder.AddColumn<int>("max_attempts", "jobs", nullable: false, defaultValue: 1);
+        migrationBuilder.AddColumn<int>("position", "jobs", nullable: false, defaultValue: 0);
         migrationBuilder.AddColumn<string>("lease_owner", "jobs", maxLength: 64, nullable: true);
         migrationBuilder.AddColumn<DateTime>("lease_expires_at", "jobs", nullable: true);
         migrationBuilder.AddColumn<string>("error", "jobs", nullable: true);
@@ -58,6 +59,7 @@ public sealed class PipelineExecution : Migration
         migrationBuilder.DropColumn("error", "jobs");
         migrationBuilder.DropColumn("lease_expires_at", "jobs");
         migrationBuilder.DropColumn("lease_owner", "jobs");
+        migrationBuilder.DropColumn("position", "jobs");
         migrationBuilder.DropColumn("max_attempts", "jobs");
         migrationBuilder.DropColumn("spec", "jobs");
         migrationBuilder.DropIndex("ix_pipeline_runs_status", "pipeline_runs");

@@ -1,0 +1,20 @@
+namespace Comet.Application.Common.Interfaces;
+
+/// <summary>Per-project git mirrors and job workspaces made from them.</summary>
+public interface IGitRepositories
+{
+    /// <summary>
+    /// Makes sure the project's mirror holds <paramref name="sha"/> (or, without one, the commit
+    /// <paramref name="gitRef"/> points at), fetching only when it is missing. Returns the full sha.
+    /// </summary>
+    Task<string> FetchAsync(Guid projectId, string repoUrl, string gitRef, string? sha, CancellationToken cancellationToken);
+
+    /// <summary>A file of the repository at a commit, or null when the commit has no such file.</summary>
+    Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken);
+
+    /// <summary>A fresh checkout of the commit in <paramref name="workspace"/> (which must not exist yet).</summary>
+    Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken);
+}
+
+/// <summary>git failed; the message is git's own, for the run's error.</summary>
+public sealed class GitException(string message) : Exception(message);

@@ -1,0 +1,52 @@
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Runs.Execution;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Runs.Commands;
+
+/// <summary>A manual run of a branch (the project's default when none is given), optionally at a given commit.</summary>
+public sealed record TriggerRunCommand : IRequest<RunDto>
+{
+    public string Slug { get; init; } = "";
+    public string? Ref { get; init; }
+    public string? Sha { get; init; }
+    public Dictionary<string, string>? Variables { get; init; }
+}
+
+public sealed class TriggerRunValidator : AbstractValidator<TriggerRunCommand>
+{
+    public TriggerRunValidator()
+    {
+        RuleFor(c => c.Ref).Must(r => r is null || (r.Length is > 0 and <= 255 && !r.Any(char.IsWhiteSpace) && !r.Contains("..")))
+            .WithMessage("Ref must be a branch name or a full ref such as refs/tags/v1.0.");
+        RuleFor(c => c.Sha).Matches("^[0-9a-fA-F]{7,64}$").When(c => c.Sha is not null)
+            .WithMessage("Sha must be a commit id (7 to 64 hex characters).");
+        RuleForEach(c => c.Variables).Must(v => System.Text.RegularExpressions.Regex.IsMatch(v.Key, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            .WithMessage("Variable names are letters, digits and underscores, not starting with a digit.");
+    }
+}
+
+public sealed class TriggerRunHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch) : IRequestHandler<TriggerRunCommand, RunDto>
+{
+    public async Task<RunDto> Handle(TriggerRunCommand request, CancellationToken cancellationToken)
+    {
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Slug == request.Slug, cancellationToken)
+            ?? throw new NotFoundException("project", request.Slug);
+        var gitRef = request.Ref ?? project.DefaultBranch;
+        var fullRef = gitRef.StartsWith("refs/", StringComparison.Ordinal) ? gitRef : "refs/heads/" + gitRef;
+        var trigger = new RunTrigger("manual", fullRef, request.Sha,
+            Branch: fullRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? fullRef["refs/heads/".Length..] : null,
+            Tag: fullRef.StartsWith("refs/tags/", StringComparison.Ordinal) ? fullRef["refs/tags/".Length..] : null,
+            Variables: request.Variables);
+
+        // A manual run always runs: the pipeline's when: filters are for events from the forge.
+        var plan = await planner.PlanAsync(project, trigger, applyPipelineWhen: false, cancellationToken);
+        db.Runs.Add(plan.Run!);
+        await db.SaveChangesAsync(cancellationToken);
+        dispatch.Notify();
+        return plan.Run!.ToDto(project.Slug);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Comet.Domain.Runs;
+
+namespace Comet.Application.Runs.Execution;
+
+/// <summary>What a job runs, fixed when the run is planned and stored with the job (so a retry runs the same).</summary>
+public sealed record JobSpec(
+    IReadOnlyList<StepSpec> Steps,
+    IReadOnlyDictionary<string, string> Environment,
+    TimeSpan? Timeout)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+
+    public static JobSpec Of(Job job) =>
+        JsonSerializer.Deserialize<JobSpec>(job.Spec, Json) ?? throw new InvalidOperationException($"Job {job.Id} has no spec.");
+
+    /// <summary>Gives a job (or a new attempt of it) its pending steps.</summary>
+    public void AddStepsTo(Job job)
+    {
+        foreach (var step in Steps) job.AddStep(step.Name);
+    }
+}
+
+public sealed record StepSpec(string Name, string Run, IReadOnlyDictionary<string, string> Environment, TimeSpan? Timeout, bool ContinueOnError);

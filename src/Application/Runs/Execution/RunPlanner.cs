@@ -1,0 +1,103 @@
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Pipelines;
+using Comet.Domain.Projects;
+using Comet.Domain.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Runs.Execution;
+
+/// <summary>The outcome of planning: a run to store, or the reason no run is due.</summary>
+public sealed record RunPlan(PipelineRun? Run, string? NotTriggeredReason)
+{
+    public static RunPlan Created(PipelineRun run) => new(run, null);
+    public static RunPlan NotTriggered(string reason) => new(null, reason);
+}
+
+/// <summary>
+/// Turns a trigger into a run with its jobs: fetches the commit, reads and checks the pipeline file,
+/// expands matrices and stages, and decides each job's first status. Nothing is saved here, so the
+/// caller writes the run together with whatever else belongs in the same transaction (a delivery).
+/// A run that cannot be planned (clone failure, bad file) is still created, in <c>error</c>, with the reason.
+/// </summary>
+public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimeProvider clock)
+{
+    public async Task<RunPlan> PlanAsync(Project project, RunTrigger trigger, bool applyPipelineWhen, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var run = new PipelineRun(project.Id, await NextNumberAsync(project.Id, cancellationToken), trigger.Event, trigger.Ref, trigger.Sha, now);
+        run.Describe(trigger.Branch, trigger.Tag, trigger.CommitMessage, trigger.Variables);
+
+        string sha;
+        try
+        {
+            sha = await git.FetchAsync(project.Id, project.RepoUrl, trigger.FetchRef ?? trigger.Ref, trigger.Sha, cancellationToken);
+            run.ResolveSha(sha);
+        }
+        catch (GitException ex)
+        {
+            run.MarkError(ex.Message, now);
+            return RunPlan.Created(run);
+        }
+
+        var yaml = await ReadPipelineFileAsync(project, sha, run, now, cancellationToken);
+        if (yaml is null) return RunPlan.Created(run);
+
+        var parsed = PipelineParser.Parse(yaml);
+        if (parsed.HasErrors || parsed.Pipeline is null)
+        {
+            run.MarkError($"{project.PipelineFile} has errors:\n" + string.Join("\n", parsed.Diagnostics
+                .Where(d => d.Severity == DiagnosticSeverity.Error)
+                .Select(d => $"line {d.Line}, column {d.Column}: {d.Message}")), now);
+            return RunPlan.Created(run);
+        }
+
+        var pipeline = parsed.Pipeline;
+        var context = new TriggerContext(trigger.Event, trigger.Branch, trigger.Tag, trigger.ChangedFiles);
+        if (applyPipelineWhen && !TriggerFilter.Matches(pipeline.When, context))
+            return RunPlan.NotTriggered($"the pipeline's when: conditions do not match this {trigger.Event}");
+
+        foreach (var planned in JobPlanner.Plan(pipeline))
+            AddJob(run, pipeline, planned, trigger, context, now);
+        run.UpdateFromJobs(now);
+        return RunPlan.Created(run);
+    }
+
+    private async Task<string?> ReadPipelineFileAsync(Project project, string sha, PipelineRun run, DateTime now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var yaml = await git.ReadFileAsync(project.Id, sha, project.PipelineFile, cancellationToken);
+            if (yaml is null) run.MarkError($"{project.PipelineFile} was not found at commit {sha[..Math.Min(12, sha.Length)]}.", now);
+            return yaml;
+        }
+        catch (GitException ex)
+        {
+            run.MarkError(ex.Message, now);
+            return null;
+        }
+    }
+
+    private static void AddJob(PipelineRun run, PipelineDefinition pipeline, PlannedJob planned, RunTrigger trigger, TriggerContext context, DateTime now)
+    {
+        var definition = planned.Definition;
+        // Later wins: pipeline variables, the job's, its matrix leg's, then those given with a manual run.
+        var environment = new Dictionary<string, string>(pipeline.Variables);
+        foreach (var source in new[] { definition.Variables, planned.MatrixValues, trigger.Variables ?? new Dictionary<string, string>() })
+            foreach (var (name, value) in source) environment[name] = value;
+
+        var spec = new JobSpec(
+            definition.Steps.Select(s => new StepSpec(s.Name, s.Run, s.Env, s.Timeout, s.ContinueOnError)).ToList(),
+            environment,
+            definition.Timeout);
+        var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, spec.Serialize(), definition.Retry + 1);
+        spec.AddStepsTo(job);
+
+        if (!TriggerFilter.Matches(definition.When, context))
+            job.MoveTo(JobStatus.Skipped, now, "its when: conditions do not match this run");
+        else
+            job.MoveTo(planned.Needs.Count == 0 ? JobStatus.Queued : JobStatus.Waiting, now);
+    }
+
+    private async Task<long> NextNumberAsync(Guid projectId, CancellationToken cancellationToken) =>
+        (await db.Runs.Where(r => r.ProjectId == projectId).MaxAsync(r => (long?)r.Number, cancellationToken) ?? 0) + 1;
+}

@@ -1,0 +1,58 @@
+using Comet.Domain.Runs;
+
+namespace Comet.Application.Runs;
+
+public sealed record RunDto(
+    Guid Id,
+    string ProjectSlug,
+    long Number,
+    RunStatus Status,
+    string Event,
+    string Ref,
+    string? Branch,
+    string? Tag,
+    string? CommitSha,
+    string? CommitMessage,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    string? Error,
+    IReadOnlyList<JobDto> Jobs);
+
+public sealed record JobDto(
+    Guid Id,
+    string Name,
+    JobStatus Status,
+    int Attempt,
+    bool AllowFailure,
+    IReadOnlyList<string> Needs,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    string? Note,
+    IReadOnlyList<StepDto> Steps);
+
+public sealed record StepDto(int Index, string Name, StepStatus Status, int? ExitCode, DateTime? StartedAt, DateTime? FinishedAt);
+
+/// <summary>A run in a list: no jobs, just what a table row shows.</summary>
+public sealed record RunSummaryDto(
+    Guid Id,
+    long Number,
+    RunStatus Status,
+    string Event,
+    string Ref,
+    string? CommitSha,
+    string? CommitMessage,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt);
+
+public static class RunMapping
+{
+    public static RunDto ToDto(this PipelineRun run, string projectSlug) => new(
+        run.Id, projectSlug, run.Number, run.Status, run.Event, run.Ref, run.Branch, run.Tag, run.Sha, run.CommitMessage,
+        run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
+        run.Jobs.OrderBy(j => j.Position).ThenBy(j => j.Attempt).Select(j => new JobDto(
+            j.Id, j.Name, j.Status, j.Attempt, j.AllowFailure, j.Needs, j.StartedAt, j.FinishedAt, j.Error,
+            j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList()))
+            .ToList());
+}

@@ -1,0 +1,42 @@
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Common.Models;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Webhooks.Queries;
+
+public sealed record DeliveryDto(Guid Id, string Forge, string? DeliveryId, string? Event, DateTime ReceivedAt,
+    string Outcome, string? Detail, int StatusCode, Guid? RunId);
+
+/// <summary>Every webhook delivery a project received, newest first, with what came of it.</summary>
+public sealed record ListDeliveriesQuery : IRequest<PagedList<DeliveryDto>>
+{
+    public string Slug { get; init; } = "";
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = Paging.DefaultPageSize;
+}
+
+public sealed class ListDeliveriesValidator : AbstractValidator<ListDeliveriesQuery>
+{
+    public ListDeliveriesValidator()
+    {
+        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).WithMessage("Page starts at 1.");
+        RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize).WithMessage($"Page size must be between 1 and {Paging.MaxPageSize}.");
+    }
+}
+
+public sealed class ListDeliveriesHandler(ICometDbContext db) : IRequestHandler<ListDeliveriesQuery, PagedList<DeliveryDto>>
+{
+    public async Task<PagedList<DeliveryDto>> Handle(ListDeliveriesQuery request, CancellationToken cancellationToken)
+    {
+        var projectId = await db.Projects.Where(p => p.Slug == request.Slug).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("project", request.Slug);
+        return await PagedList<DeliveryDto>.CreateAsync(
+            db.Deliveries.AsNoTracking().Where(d => d.ProjectId == projectId)
+                .OrderByDescending(d => d.ReceivedAt).ThenByDescending(d => d.Id)
+                .Select(d => new DeliveryDto(d.Id, d.Forge, d.DeliveryId, d.Event, d.ReceivedAt, d.Outcome, d.Detail, d.StatusCode, d.RunId)),
+            request.Page, request.PageSize, cancellationToken);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Runs.Execution;
+using Comet.Infrastructure.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Comet.Infrastructure.Git;
+
+/// <summary>
+/// git through its command line, as most CI runners use it: a bare mirror per project under
+/// {DataDir}/git, fetched only when a commit is missing, and cheap local clones for workspaces.
+/// git never prompts (GIT_TERMINAL_PROMPT=0, ssh in batch mode) and every call has a time limit.
+/// </summary>
+public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions> runner, ILogger<GitCli> logger) : IGitRepositories
+{
+    private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> MirrorLocks = new();
+
+    public string MirrorPath(Guid projectId) => Path.Combine(comet.Value.DataDirFullPath, "git", projectId.ToString("N") + ".git");
+
+    public async Task<string> FetchAsync(Guid projectId, string repoUrl, string gitRef, string? sha, CancellationToken cancellationToken)
+    {
+        var mirror = MirrorPath(projectId);
+        var gate = MirrorLocks.GetOrAdd(projectId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureMirrorAsync(mirror, repoUrl, cancellationToken);
+            if (sha is not null && await HasCommitAsync(mirror, sha, cancellationToken))
+                return await RevParseAsync(mirror, sha + "^{commit}", cancellationToken);
+
+            var fullRef = FullRef(gitRef);
+            var fetch = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", $"+{fullRef}:{fullRef}");
+            if (fetch.ExitCode != 0 && sha is null)
+                throw new GitException($"git could not fetch {fullRef} from {repoUrl}: {fetch.Error}");
+
+            if (sha is null) return await RevParseAsync(mirror, fullRef + "^{commit}", cancellationToken);
+            if (await HasCommitAsync(mirror, sha, cancellationToken)) return await RevParseAsync(mirror, sha + "^{commit}", cancellationToken);
+
+            // The ref moved on since the event (or was never fetchable): ask for the commit itself.
+            var direct = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", sha);
+            if (direct.ExitCode == 0 && await HasCommitAsync(mirror, sha, cancellationToken))
+                return await RevParseAsync(mirror, sha + "^{commit}", cancellationToken);
+            throw new GitException($"commit {sha} was not found in {repoUrl} ({fullRef}): {FirstNonEmpty(direct.Error, fetch.Error)}");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(MirrorPath(projectId), cancellationToken, "show", $"{sha}:{path}");
+        if (result.ExitCode == 0) return result.Output;
+        if (result.Error.Contains("does not exist", StringComparison.Ordinal) || result.Error.Contains("exists on disk, but not in", StringComparison.Ordinal))
+            return null;
+        throw new GitException($"git could not read {path} at {sha}: {result.Error}");
+    }
+
+    public async Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken)
+    {
+        // --shared borrows the mirror's objects instead of copying them: a workspace costs only its files.
+        var clone = await RunAsync(null, cancellationToken, "clone", "--quiet", "--shared", "--no-checkout", MirrorPath(projectId), workspace);
+        if (clone.ExitCode != 0) throw new GitException($"git could not make a workspace: {clone.Error}");
+        var checkout = await RunAsync(workspace, cancellationToken, "checkout", "--quiet", "--detach", sha);
+        if (checkout.ExitCode != 0) throw new GitException($"git could not check out {sha}: {checkout.Error}");
+    }
+
+    private async Task EnsureMirrorAsync(string mirror, string repoUrl, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(mirror))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(mirror)!);
+            var init = await RunAsync(null, cancellationToken, "init", "--quiet", "--bare", mirror);
+            if (init.ExitCode != 0) throw new GitException($"git could not create a mirror: {init.Error}");
+            await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl);
+            return;
+        }
+        // The project's URL may have been changed since the last fetch.
+        await RunAsync(mirror, cancellationToken, "remote", "set-url", "origin", repoUrl);
+    }
+
+    private async Task<bool> HasCommitAsync(string mirror, string sha, CancellationToken cancellationToken) =>
+        (await RunAsync(mirror, cancellationToken, "cat-file", "-e", sha + "^{commit}")).ExitCode == 0;
+
+    private async Task<string> RevParseAsync(string mirror, string revision, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(mirror, cancellationToken, "rev-parse", "--verify", "--quiet", revision);
+        if (result.ExitCode != 0) throw new GitException($"git could not resolve {revision}: {FirstNonEmpty(result.Error, "no such commit")}");
+        return result.Output.Trim();
+    }
+
+    /// <summary>"main" is a branch; "refs/…" is taken as given.</summary>
+    private static string FullRef(string gitRef) => gitRef.StartsWith("refs/", StringComparison.Ordinal) ? gitRef : "refs/heads/" + gitRef;
+
+    private static string FirstNonEmpty(params string[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim() ?? "";
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string? workingDirectory, CancellationToken cancellationToken, params string[] args)
+    {
+        var info = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (workingDirectory is not null)
+        {
+            info.ArgumentList.Add("-C");
+            info.ArgumentList.Add(workingDirectory);
+        }
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        info.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new";
+        info.Environment["LC_ALL"] = "C";
+
+        using var process = Process.Start(info) ?? throw new GitException("git could not be started; is it installed?");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(runner.Value.GitTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            if (cancellationToken.IsCancellationRequested) throw;
+            throw new GitException($"git {args[0]} did not finish within {runner.Value.GitTimeout.TotalSeconds:0} s");
+        }
+        var result = (process.ExitCode, await output, (await error).Trim());
+        if (result.ExitCode != 0) logger.LogDebug("git {Command} exited {Code}: {Error}", args[0], result.ExitCode, result.Item3);
+        return result;
+    }
+}

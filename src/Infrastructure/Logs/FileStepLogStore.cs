@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Runs.Execution;
+using Comet.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Comet.Infrastructure.Logs;
+
+/// <summary>Step logs as files: {DataDir}/runs/{run}/{job}/{step}.log, one timestamped line per output line.</summary>
+public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<RunnerOptions> runner) : IStepLogStore
+{
+    private string Root => Path.Combine(comet.Value.DataDirFullPath, "runs");
+
+    public string PathOf(Guid runId, Guid jobId, int stepIndex) =>
+        Path.Combine(Root, runId.ToString("N"), jobId.ToString("N"), $"{stepIndex}.log");
+
+    public IStepLogWriter OpenWriter(Guid runId, Guid jobId, int stepIndex)
+    {
+        var path = PathOf(runId, jobId, stepIndex);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return new FileStepLogWriter(path, runner.Value.MaxLogBytes);
+    }
+
+    public Stream? OpenRead(Guid runId, Guid jobId, int stepIndex)
+    {
+        var path = PathOf(runId, jobId, stepIndex);
+        return File.Exists(path)
+            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true)
+            : null;
+    }
+
+    public void DeleteRun(Guid runId)
+    {
+        var dir = Path.Combine(Root, runId.ToString("N"));
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+
+    private sealed class FileStepLogWriter(string path, long maxBytes) : IStepLogWriter
+    {
+        // Followers read the file while it grows: flush often enough to look live, not on every line.
+        private static readonly long FlushEvery = Stopwatch.Frequency / 20;
+
+        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private long _written;
+        private long _lastFlush = Stopwatch.GetTimestamp();
+
+        public bool Truncated { get; private set; }
+
+        public async ValueTask WriteLineAsync(string line)
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                if (Truncated) return;
+                var bytes = Encoding.UTF8.GetBytes($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}\n");
+                if (_written + bytes.Length > maxBytes)
+                {
+                    Truncated = true;
+                    var marker = Encoding.UTF8.GetBytes(
+                        $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [comet] log truncated at {maxBytes / (1024 * 1024.0):0.#} MB; the step keeps running but its further output is not kept\n");
+                    await _file.WriteAsync(marker);
+                    await _file.FlushAsync();
+                    return;
+                }
+                await _file.WriteAsync(bytes);
+                _written += bytes.Length;
+                if (Stopwatch.GetTimestamp() - _lastFlush > FlushEvery)
+                {
+                    await _file.FlushAsync();
+                    _lastFlush = Stopwatch.GetTimestamp();
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                await _file.DisposeAsync();
+            }
+            finally
+            {
+                _gate.Release();
+                _gate.Dispose();
+            }
+        }
+    }
+}
