@@ -1,0 +1,591 @@
+using System.Text.RegularExpressions;
+using Comet.Application.Pipelines.Yaml;
+
+namespace Comet.Application.Pipelines;
+
+/// <summary>
+/// Turns the YAML tree into a <see cref="PipelineDefinition"/>, reporting every problem of shape and type it meets
+/// (and carrying on past it). Checks that need the whole file — needs, cycles, stages — are in <see cref="PipelineGraphCheck"/>.
+/// </summary>
+internal sealed partial class PipelineReader(DiagnosticList diagnostics)
+{
+    private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
+    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "variables", "when"];
+    private static readonly string[] NotImplementedJobKeys = ["reports", "environment", "approval", "secrets", "services"];
+    private static readonly string[] StepKeys = ["name", "run", "env", "timeout", "continue_on_error"];
+    private static readonly string[] WhenKeys = ["event", "branch", "tag", "path"];
+    private static readonly string[] ArtifactKeys = ["paths", "when", "expire_in"];
+    private static readonly string[] ArtifactWhenValues = ["on_success", "on_failure", "always"];
+
+    // What users of other CI systems write out of habit; edit distance would not find these.
+    private static readonly Dictionary<string, string> JobKeyHabits = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["script"] = "steps", ["commands"] = "steps", ["depends_on"] = "needs", ["dependencies"] = "needs",
+        ["retries"] = "retry", ["timeout_minutes"] = "timeout", ["rules"] = "when", ["only"] = "when",
+    };
+    private static readonly Dictionary<string, string> StepKeyHabits = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["script"] = "run", ["command"] = "run", ["commands"] = "run", ["cmd"] = "run", ["environment"] = "env",
+        ["timeout_minutes"] = "timeout", ["allow_failure"] = "continue_on_error",
+    };
+
+    public const int MaxRetry = 10;
+
+    private static readonly IReadOnlyDictionary<string, string> NoVariables = new Dictionary<string, string>();
+
+    public PipelineDefinition? Read(YamlNode? root, out PipelineShape shape)
+    {
+        shape = new PipelineShape();
+        if (root is null)
+        {
+            diagnostics.Error(Position.FileStart, "the pipeline file is empty; it needs a 'jobs:' mapping with at least one job");
+            return null;
+        }
+        if (root is not YamlMap top)
+        {
+            diagnostics.Error(root.Start, $"the pipeline file must be a mapping with 'jobs:' at the top level, not {root.Describe()}");
+            return null;
+        }
+
+        IReadOnlyList<WhenRule> when = [];
+        IReadOnlyDictionary<string, string> variables = NoVariables;
+        var jobsSeen = false;
+        foreach (var (key, keyNode, value) in Entries(top, "at the top level"))
+        {
+            if (key.StartsWith('.')) continue; // hidden keys hold YAML anchors (templates), as in GitLab CI
+            switch (key)
+            {
+                case "when":
+                    when = ReadWhen(value, "at the top level");
+                    break;
+                case "variables":
+                    variables = ReadStringMap(value, "'variables' at the top level", isVariableNames: true);
+                    break;
+                case "stages":
+                    ReadStages(value, shape);
+                    break;
+                case "jobs":
+                    jobsSeen = true;
+                    ReadJobs(keyNode, value, shape);
+                    break;
+                default:
+                    UnknownKey(keyNode, "at the top level", TopLevelKeys, habits: null);
+                    break;
+            }
+        }
+        if (!jobsSeen)
+            diagnostics.Error(top.Start, "the pipeline has no 'jobs'; add a 'jobs:' mapping with at least one job");
+
+        return new PipelineDefinition(when, variables, shape.Stages.Select(s => s.Name).ToList(),
+            shape.Jobs.Select(j => j.ToDefinition()).ToList());
+    }
+
+    private void ReadStages(YamlNode value, PipelineShape shape)
+    {
+        shape.HasStages = true;
+        foreach (var item in ReadScalarList(value, "'stages'", allowSingle: false))
+        {
+            var first = shape.Stages.FindIndex(s => s.Name == item.Text);
+            if (first >= 0)
+                diagnostics.Error(item.Start, $"stage '{item.Text}' is listed twice in 'stages' (first at line {shape.Stages[first].At.Line})");
+            else
+                shape.Stages.Add((item.Text, item.Start));
+        }
+    }
+
+    private void ReadJobs(YamlScalar keyNode, YamlNode value, PipelineShape shape)
+    {
+        if (value is YamlScalar { IsNull: true })
+        {
+            diagnostics.Error(keyNode.Start, "'jobs' is empty; add at least one job");
+            return;
+        }
+        if (value is not YamlMap jobs)
+        {
+            diagnostics.Error(value.Start, $"'jobs' must be a mapping of job names to jobs, not {value.Describe()}");
+            return;
+        }
+
+        var entries = Entries(jobs, "in 'jobs'", (name, first) => $"duplicate job '{name}'; it is already defined at line {first.Line}")
+            .Where(e => !e.Key.StartsWith('.'))
+            .ToList();
+        if (entries.Count == 0)
+            diagnostics.Error(keyNode.Start, "'jobs' is empty; add at least one job");
+        foreach (var (name, nameNode, job) in entries)
+        {
+            if (name.Trim().Length == 0 || name.Any(char.IsControl))
+            {
+                diagnostics.Error(nameNode.Start, "a job name must be visible text on one line");
+                continue;
+            }
+            shape.Jobs.Add(ReadJob(name, nameNode, job));
+        }
+    }
+
+    private JobShape ReadJob(string name, YamlScalar nameNode, YamlNode value)
+    {
+        var job = new JobShape(name, nameNode.Start);
+        var where = $"in job '{name}'";
+        if (value is YamlScalar { IsNull: true })
+        {
+            diagnostics.Error(nameNode.Start, $"job '{name}' has no steps");
+            return job;
+        }
+        if (value is not YamlMap map)
+        {
+            diagnostics.Error(value.Start, $"job '{name}' must be a mapping with 'steps', not {value.Describe()}");
+            return job;
+        }
+
+        var stepsSeen = false;
+        foreach (var (key, keyNode, item) in Entries(map, where))
+        {
+            switch (key)
+            {
+                case "steps":
+                    stepsSeen = true;
+                    job.Steps = ReadSteps(item, name);
+                    if (item is YamlScalar { IsNull: true } or YamlList { Items.Count: 0 })
+                        diagnostics.Error(keyNode.Start, $"job '{name}' has no steps");
+                    break;
+                case "needs":
+                    job.NeedsKey = keyNode.Start;
+                    foreach (var need in ReadScalarList(item, $"'needs' {where}", allowSingle: true))
+                    {
+                        if (job.Needs.Any(n => n.Name == need.Text))
+                            diagnostics.Warning(need.Start, $"job '{name}' lists '{need.Text}' in 'needs' twice");
+                        else
+                            job.Needs.Add((need.Text, need.Start));
+                    }
+                    break;
+                case "stage":
+                    if (ReadString(item, $"'stage' {where}") is { } stage)
+                        job.Stage = (stage, item.Start);
+                    break;
+                case "matrix":
+                    job.Matrix = ReadMatrix(keyNode, item, name);
+                    break;
+                case "timeout":
+                    job.Timeout = ReadDuration(item, $"'timeout' {where}");
+                    break;
+                case "retry":
+                    job.Retry = ReadRetry(item, where);
+                    break;
+                case "allow_failure":
+                    job.AllowFailure = ReadBool(item, $"'allow_failure' {where}") ?? false;
+                    break;
+                case "artifacts":
+                    job.Artifacts = ReadArtifacts(item, where);
+                    break;
+                case "variables":
+                    job.Variables = ReadStringMap(item, $"'variables' {where}", isVariableNames: true);
+                    break;
+                case "when":
+                    job.When = ReadWhen(item, where);
+                    break;
+                default:
+                    if (NotImplementedJobKeys.Contains(key))
+                        diagnostics.Warning(keyNode.Start, $"'{key}' is accepted but not implemented yet; it has no effect");
+                    else
+                        UnknownKey(keyNode, where, JobKeys.Concat(NotImplementedJobKeys), JobKeyHabits);
+                    break;
+            }
+        }
+        if (!stepsSeen)
+            diagnostics.Error(nameNode.Start, $"job '{name}' has no steps");
+        return job;
+    }
+
+    private List<StepDefinition> ReadSteps(YamlNode value, string job)
+    {
+        var steps = new List<StepDefinition>();
+        if (value is YamlScalar { IsNull: true }) return steps;
+        if (value is not YamlList list)
+        {
+            diagnostics.Error(value.Start, $"'steps' in job '{job}' must be a list of steps (each '- run: ...'), not {value.Describe()}");
+            return steps;
+        }
+
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var item = list.Items[i];
+            var label = $"step {i + 1} of job '{job}'";
+            switch (item)
+            {
+                case YamlScalar { IsNull: true }:
+                    diagnostics.Error(item.Start, $"{label} is empty; give it a 'run'");
+                    break;
+                case YamlScalar scalar:
+                    steps.Add(new StepDefinition(DefaultStepName(scalar.Text), scalar.Text, NoVariables, null, false));
+                    break;
+                case YamlMap map:
+                    if (ReadStep(map, label) is { } step) steps.Add(step);
+                    break;
+                default:
+                    diagnostics.Error(item.Start, $"{label} must be a command or a mapping with 'run', not {item.Describe()}");
+                    break;
+            }
+        }
+        return steps;
+    }
+
+    private StepDefinition? ReadStep(YamlMap map, string label)
+    {
+        string? name = null, run = null;
+        var runSeen = false;
+        IReadOnlyDictionary<string, string> env = NoVariables;
+        TimeSpan? timeout = null;
+        var continueOnError = false;
+        var where = $"in {label}";
+        foreach (var (key, keyNode, value) in Entries(map, where))
+        {
+            switch (key)
+            {
+                case "name":
+                    name = ReadString(value, $"'name' {where}");
+                    break;
+                case "run":
+                    runSeen = true;
+                    if (value is YamlScalar { IsNull: true } || value is YamlScalar s && s.Text.Trim().Length == 0)
+                        diagnostics.Error(keyNode.Start, $"'run' {where} is empty");
+                    else if (value is YamlScalar script)
+                        run = script.Text;
+                    else
+                        diagnostics.Error(value.Start, $"'run' {where} must be text (write 'run: |' for several lines), not {value.Describe()}");
+                    break;
+                case "env":
+                    env = ReadStringMap(value, $"'env' {where}", isVariableNames: true);
+                    break;
+                case "timeout":
+                    timeout = ReadDuration(value, $"'timeout' {where}");
+                    break;
+                case "continue_on_error":
+                    continueOnError = ReadBool(value, $"'continue_on_error' {where}") ?? false;
+                    break;
+                default:
+                    UnknownKey(keyNode, where, StepKeys, StepKeyHabits);
+                    break;
+            }
+        }
+        if (!runSeen)
+            diagnostics.Error(map.Start, $"{label} has no 'run'");
+        return run is null ? null : new StepDefinition(name ?? DefaultStepName(run), run, env, timeout, continueOnError);
+    }
+
+    /// <summary>An unnamed step is shown by its first command line, like GitHub Actions does.</summary>
+    internal static string DefaultStepName(string run)
+    {
+        var line = run.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        return line.Length <= 60 ? line : line[..59] + "…";
+    }
+
+    private List<KeyValuePair<string, IReadOnlyList<string>>> ReadMatrix(YamlScalar keyNode, YamlNode value, string job)
+    {
+        var matrix = new List<KeyValuePair<string, IReadOnlyList<string>>>();
+        var where = $"in the matrix of job '{job}'";
+        if (value is not YamlMap map || map.Entries.Count == 0)
+        {
+            diagnostics.Error(value is YamlScalar { IsNull: true } ? keyNode.Start : value.Start,
+                $"'matrix' in job '{job}' must map variable names to lists of values (e.g. SUITE: [unit, integration])"
+                + (value is YamlMap ? ", but it is empty" : $", not {value.Describe()}"));
+            return matrix;
+        }
+
+        foreach (var (variable, variableNode, values) in Entries(map, where))
+        {
+            if (!IsVariableName(variable))
+            {
+                diagnostics.Error(variableNode.Start, $"'{variable}' {where} is not a valid variable name; {VariableNameRule}");
+                continue;
+            }
+            if (values is not YamlList list)
+            {
+                diagnostics.Error(values.Start, $"'{variable}' {where} must be a list of values (e.g. [a, b]), not {values.Describe()}");
+                continue;
+            }
+            if (list.Items.Count == 0)
+            {
+                diagnostics.Error(values.Start, $"'{variable}' {where} has no values, so the job would never run");
+                continue;
+            }
+            var texts = new List<string>();
+            foreach (var item in list.Items)
+            {
+                if (item is not YamlScalar { IsNull: false } scalar)
+                    diagnostics.Error(item.Start, $"values of '{variable}' {where} must be single values, not {item.Describe()}");
+                else if (texts.Contains(scalar.Text))
+                    diagnostics.Error(item.Start, $"'{variable}' {where} lists '{scalar.Text}' twice");
+                else
+                    texts.Add(scalar.Text);
+            }
+            matrix.Add(new(variable, texts));
+        }
+
+        var legs = JobPlanner.CountLegs(matrix.Select(m => m.Value.Count));
+        if (legs > JobPlanner.MaxMatrixLegs)
+        {
+            diagnostics.Error(keyNode.Start,
+                $"the matrix of job '{job}' makes {legs} jobs ({string.Join(" × ", matrix.Select(m => m.Value.Count))}); the limit is {JobPlanner.MaxMatrixLegs}");
+        }
+        return matrix;
+    }
+
+    private int ReadRetry(YamlNode value, string where)
+    {
+        if (value is YamlScalar scalar && scalar.AsInteger() is { } retry and >= 0 and <= MaxRetry) return retry;
+        diagnostics.Error(value.Start, $"'retry' {where} must be a whole number from 0 to {MaxRetry}, not {value.Describe()}");
+        return 0;
+    }
+
+    private List<string> ReadArtifacts(YamlNode value, string where)
+    {
+        if (value is YamlMap map)
+        {
+            var paths = new List<string>();
+            var pathsSeen = false;
+            var inArtifacts = $"in 'artifacts' {where}";
+            foreach (var (key, keyNode, item) in Entries(map, inArtifacts))
+            {
+                switch (key)
+                {
+                    case "paths":
+                        pathsSeen = true;
+                        paths = ReadArtifactPaths(item, $"'paths' {inArtifacts}");
+                        break;
+                    case "when":
+                        if (ReadString(item, $"'when' {inArtifacts}") is { } when && !ArtifactWhenValues.Contains(when))
+                            diagnostics.Error(item.Start, $"'when' {inArtifacts} must be one of {string.Join(", ", ArtifactWhenValues)}, not '{when}'"
+                                + DidYouMean.Hint(when, ArtifactWhenValues));
+                        break;
+                    case "expire_in":
+                        ReadDuration(item, $"'expire_in' {inArtifacts}");
+                        break;
+                    default:
+                        UnknownKey(keyNode, inArtifacts, ArtifactKeys, habits: null);
+                        break;
+                }
+            }
+            if (!pathsSeen)
+                diagnostics.Error(map.Start, $"'artifacts' {where} has no 'paths'");
+            return paths;
+        }
+        return ReadArtifactPaths(value, $"'artifacts' {where}");
+    }
+
+    private List<string> ReadArtifactPaths(YamlNode value, string what)
+    {
+        var paths = new List<string>();
+        foreach (var item in ReadScalarList(value, what, allowSingle: true))
+        {
+            var path = item.Text.Replace('\\', '/');
+            if (path.StartsWith('/') || path.Split('/').Contains(".."))
+                diagnostics.Error(item.Start, $"'{item.Text}' in {what} must stay inside the workspace (a relative path without '..')");
+            else
+                paths.Add(item.Text);
+        }
+        return paths;
+    }
+
+    private IReadOnlyList<WhenRule> ReadWhen(YamlNode value, string where)
+    {
+        switch (value)
+        {
+            case YamlScalar { IsNull: true }:
+                return [];
+            case YamlMap map:
+                return [ReadWhenEntry(map, where)];
+            case YamlList list:
+                var rules = new List<WhenRule>();
+                foreach (var item in list.Items)
+                {
+                    if (item is YamlMap entry)
+                        rules.Add(ReadWhenEntry(entry, where));
+                    else
+                        diagnostics.Error(item.Start, $"each entry of 'when' {where} must be a mapping such as {{ branch: main }}, not {item.Describe()}");
+                }
+                return rules;
+            default:
+                diagnostics.Error(value.Start,
+                    $"'when' {where} must be a mapping of filters (event, branch, tag, path) or a list of them, not {value.Describe()}");
+                return [];
+        }
+    }
+
+    private WhenRule ReadWhenEntry(YamlMap map, string where)
+    {
+        List<string> events = [], branches = [], tags = [], paths = [];
+        var inWhen = $"in 'when' {where}";
+        foreach (var (key, keyNode, value) in Entries(map, inWhen))
+        {
+            var target = key switch { "event" => events, "branch" => branches, "tag" => tags, "path" => paths, _ => null };
+            if (target is null)
+            {
+                UnknownKey(keyNode, inWhen, WhenKeys, habits: null);
+                continue;
+            }
+            foreach (var item in ReadScalarList(value, $"'{key}' {inWhen}", allowSingle: true))
+            {
+                if (key == "event" && !TriggerFilter.KnownEvents.Contains(item.Text))
+                {
+                    diagnostics.Error(item.Start, $"unknown event '{item.Text}' {inWhen}" + DidYouMean.Hint(item.Text, TriggerFilter.KnownEvents)
+                        + $" (events are {string.Join(", ", TriggerFilter.KnownEvents)})");
+                    continue;
+                }
+                target.Add(item.Text);
+            }
+        }
+        return new WhenRule(events, branches, tags, paths);
+    }
+
+    private string? ReadString(YamlNode value, string what)
+    {
+        if (value is YamlScalar { IsNull: false } scalar) return scalar.Text;
+        diagnostics.Error(value.Start, $"{what} must be text, not {value.Describe()}");
+        return null;
+    }
+
+    private bool? ReadBool(YamlNode value, string what)
+    {
+        if (value is YamlScalar scalar && scalar.AsBoolean() is { } flag) return flag;
+        diagnostics.Error(value.Start, $"{what} must be true or false, not {value.Describe()}");
+        return null;
+    }
+
+    private TimeSpan? ReadDuration(YamlNode value, string what)
+    {
+        if (value is not YamlScalar { IsNull: false } scalar || !DurationParser.TryParse(scalar.Text, out var duration))
+        {
+            diagnostics.Error(value.Start, $"bad duration {value.Describe()} for {what}; write e.g. {DurationParser.Examples}");
+            return null;
+        }
+        if (duration <= TimeSpan.Zero)
+        {
+            diagnostics.Error(value.Start, $"{what} must be longer than zero");
+            return null;
+        }
+        return duration;
+    }
+
+    /// <summary>A list of single values; with <paramref name="allowSingle"/> one value may stand alone. Null means none.</summary>
+    private List<YamlScalar> ReadScalarList(YamlNode value, string what, bool allowSingle)
+    {
+        switch (value)
+        {
+            case YamlScalar { IsNull: true }:
+                return [];
+            case YamlScalar scalar when allowSingle:
+                return [scalar];
+            case YamlList list:
+                var items = new List<YamlScalar>();
+                foreach (var item in list.Items)
+                {
+                    if (item is YamlScalar { IsNull: false } scalar && scalar.Text.Length > 0)
+                        items.Add(scalar);
+                    else
+                        diagnostics.Error(item.Start, $"entries of {what} must be non-empty single values, not {item.Describe()}");
+                }
+                return items;
+            default:
+                diagnostics.Error(value.Start, $"{what} must be a list{(allowSingle ? " or a single value" : "")}, not {value.Describe()}");
+                return [];
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> ReadStringMap(YamlNode value, string what, bool isVariableNames)
+    {
+        if (value is YamlScalar { IsNull: true }) return NoVariables;
+        if (value is not YamlMap map)
+        {
+            diagnostics.Error(value.Start, $"{what} must be a mapping of names to values, not {value.Describe()}");
+            return NoVariables;
+        }
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, nameNode, item) in Entries(map, $"in {what}"))
+        {
+            if (isVariableNames && !IsVariableName(name))
+            {
+                diagnostics.Error(nameNode.Start, $"'{name}' in {what} is not a valid variable name; {VariableNameRule}");
+                continue;
+            }
+            if (item is not YamlScalar scalar)
+            {
+                diagnostics.Error(item.Start, $"'{name}' in {what} must be a single value (text, number or true/false), not {item.Describe()}");
+                continue;
+            }
+            result[name] = scalar.IsNull ? "" : scalar.Text;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The keys of a mapping with their nodes. Reports (and skips) keys that are not plain text and repeated keys;
+    /// YAML forbids duplicates, and silently keeping one would hide a mistake.
+    /// </summary>
+    private IEnumerable<(string Key, YamlScalar KeyNode, YamlNode Value)> Entries(
+        YamlMap map, string where, Func<string, Position, string>? duplicateMessage = null)
+    {
+        var seen = new Dictionary<string, Position>(StringComparer.Ordinal);
+        foreach (var entry in map.Entries)
+        {
+            if (YamlTreeReader.IsMergeKey(entry.Key)) continue;
+            if (entry.Key is not YamlScalar key || key.IsNull)
+            {
+                diagnostics.Error(entry.Key.Start, $"keys {where} must be names, not {entry.Key.Describe()}");
+                continue;
+            }
+            if (seen.TryGetValue(key.Text, out var first))
+            {
+                diagnostics.Error(key.Start, duplicateMessage?.Invoke(key.Text, first)
+                    ?? $"duplicate key '{key.Text}' {where}; the first is at line {first.Line}");
+                continue;
+            }
+            seen[key.Text] = key.Start;
+            yield return (key.Text, key, entry.Value);
+        }
+    }
+
+    private void UnknownKey(YamlScalar key, string where, IEnumerable<string> known, IReadOnlyDictionary<string, string>? habits)
+    {
+        var hint = habits is not null && habits.TryGetValue(key.Text, out var habit)
+            ? $"; did you mean '{habit}'?"
+            : DidYouMean.Hint(key.Text, known);
+        diagnostics.Error(key.Start, $"unknown key '{key.Text}' {where}{hint}");
+    }
+
+    private const string VariableNameRule = "use letters, digits and '_', not starting with a digit";
+
+    private static bool IsVariableName(string name) => VariableName().IsMatch(name);
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex VariableName();
+}
+
+/// <summary>What the reader saw, with positions, for the checks that look across jobs.</summary>
+internal sealed class PipelineShape
+{
+    public bool HasStages { get; set; }
+    public List<(string Name, Position At)> Stages { get; } = [];
+    public List<JobShape> Jobs { get; } = [];
+}
+
+internal sealed class JobShape(string name, Position namePosition)
+{
+    private static readonly IReadOnlyDictionary<string, string> NoVariables = new Dictionary<string, string>();
+
+    public string Name { get; } = name;
+    public Position NamePosition { get; } = namePosition;
+    public List<StepDefinition> Steps { get; set; } = [];
+    public List<(string Name, Position At)> Needs { get; } = [];
+    public Position? NeedsKey { get; set; }
+    public (string Name, Position At)? Stage { get; set; }
+    public List<KeyValuePair<string, IReadOnlyList<string>>> Matrix { get; set; } = [];
+    public TimeSpan? Timeout { get; set; }
+    public int Retry { get; set; }
+    public bool AllowFailure { get; set; }
+    public List<string> Artifacts { get; set; } = [];
+    public IReadOnlyDictionary<string, string> Variables { get; set; } = NoVariables;
+    public IReadOnlyList<WhenRule> When { get; set; } = [];
+
+    public JobDefinition ToDefinition() => new(Name, Steps, Needs.Select(n => n.Name).ToList(), Stage?.Name, Matrix,
+        Timeout, Retry, AllowFailure, Artifacts, Variables, When);
+}

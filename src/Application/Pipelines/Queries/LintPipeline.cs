@@ -1,0 +1,20 @@
+using MediatR;
+
+namespace Comet.Application.Pipelines.Queries;
+
+/// <summary>Lints a pipeline file without running anything (the lint endpoint and the CLI use it).</summary>
+public sealed record LintPipelineQuery(string Yaml) : IRequest<LintResult>;
+
+public sealed record LintResult(bool Valid, IReadOnlyList<PipelineDiagnostic> Errors, IReadOnlyList<PipelineDiagnostic> Warnings);
+
+public sealed class LintPipelineHandler : IRequestHandler<LintPipelineQuery, LintResult>
+{
+    public Task<LintResult> Handle(LintPipelineQuery request, CancellationToken cancellationToken)
+    {
+        var result = PipelineParser.Parse(request.Yaml);
+        return Task.FromResult(new LintResult(
+            !result.HasErrors,
+            result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList(),
+            result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).ToList()));
+    }
+}
