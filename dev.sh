@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Comet's developer entry point: ./dev.sh start | stop | status | logs | test | clean
+# Comet's developer entry point: ./dev.sh start | stop | status | logs | test | demo | clean
 # Honours COMET_DATA_DIR (default ./.comet), COMET_GATEWAY_PORT (8080), COMET_ORCHESTRATOR_PORT (5080)
 # and COMET_CONFIGURATION (Release for start, Debug for test).
 set -euo pipefail
@@ -299,6 +299,104 @@ cmd_test() {
   [ "$status" = 0 ] && [ "$failed" = 0 ]
 }
 
+# ---------------------------------------------------------------- demo
+
+cmd_demo() {
+  local missing=()
+  for tool in git curl jq openssl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "Installing ${missing[*]} with apt-get..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  local gw="http://127.0.0.1:$GATEWAY_PORT"
+  curl -fsS -o /dev/null --max-time 2 "$gw/health/ready" 2>/dev/null || cmd_start
+
+  local dir repo sha name created slug secret payload signature answer run_id
+  dir="$(mktemp -d /tmp/comet-demo.XXXXXX)"
+  repo="$dir/sample-app"
+  say ""
+  say "1. A sample repository in $repo with this .comet.yml:"
+  git init -q -b main "$repo"
+  cat >"$repo/.comet.yml" <<'YAML'
+variables:
+  GREETING: hello from Comet
+jobs:
+  build:
+    steps:
+      - name: compile
+        run: |
+          echo "$GREETING, building $COMET_BRANCH at ${COMET_COMMIT_SHA:0:12}"
+          for part in parser engine cli; do echo "compiling $part"; sleep 0.5; done
+  test:
+    needs: [build]
+    matrix:
+      SUITE: [unit, integration]
+    steps:
+      - run: echo "running the $SUITE tests"; sleep 1; echo "all $SUITE tests passed"
+  lint:
+    allow_failure: true
+    steps:
+      - run: echo "style check found 1 problem"; exit 1
+  package:
+    needs: [test]
+    steps:
+      - run: echo "packaging run $COMET_RUN_NUMBER"
+YAML
+  sed 's/^/     /' "$repo/.comet.yml"
+  echo "# sample app" >"$repo/README.md"
+  git -C "$repo" add . && git -C "$repo" -c user.name=Demo -c user.email=demo@example.com commit -qm "First commit"
+  sha="$(git -C "$repo" rev-parse HEAD)"
+
+  name="Sample app $(date +%H%M%S)"
+  say "2. Registering it as project \"$name\"..."
+  created="$(curl -fsS -X POST "$gw/api/v1/projects" -H 'Content-Type: application/json' \
+    -d "$(jq -n --arg name "$name" --arg url "file://$repo" '{name: $name, repoUrl: $url, forge: "github"}')")"
+  slug="$(jq -r .slug <<<"$created")"
+  secret="$(jq -r .webhookSecret <<<"$created")"
+
+  say "3. Sending a signed GitHub push webhook through the gateway..."
+  payload="$(jq -cn --arg sha "$sha" --arg url "file://$repo" '{
+    ref: "refs/heads/main", before: "0000000000000000000000000000000000000000", after: $sha,
+    created: true, deleted: false, forced: false,
+    head_commit: {id: $sha, message: "First commit", author: {name: "Demo", email: "demo@example.com"}, added: [".comet.yml", "README.md"], removed: [], modified: []},
+    commits: [{id: $sha, message: "First commit", added: [".comet.yml", "README.md"], removed: [], modified: []}],
+    repository: {full_name: "demo/sample-app", clone_url: $url, html_url: $url},
+    pusher: {name: "demo"}, sender: {login: "demo"}}')"
+  signature="$(printf '%s' "$payload" | openssl dgst -sha256 -hmac "$secret" | awk '{print $NF}')"
+  answer="$(curl -sS -X POST "$gw/hooks/github/$slug" -H 'Content-Type: application/json' \
+    -H 'X-GitHub-Event: push' -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \
+    -H "X-Hub-Signature-256: sha256=$signature" --data-binary "$payload")"
+  say "   $answer"
+  run_id="$(jq -r '.runId // empty' <<<"$answer")"
+  [ -n "$run_id" ] || die "the webhook created no run"
+
+  say "4. Following the build job's log live:"
+  local job_id=""
+  for _ in $(seq 1 100); do
+    job_id="$(curl -fsS "$gw/api/v1/runs/$run_id" | jq -r '.jobs[] | select(.name == "build") | .id')"
+    [ -n "$job_id" ] && break
+    sleep 0.1
+  done
+  curl -sSN "$gw/api/v1/runs/$run_id/jobs/$job_id/steps/0/log?follow=true" | sed -n '/^event: end/q; s/^data: /     | /p'
+
+  say "5. Waiting for the run to finish..."
+  local run status
+  for _ in $(seq 1 600); do
+    run="$(curl -fsS "$gw/api/v1/runs/$run_id")"
+    status="$(jq -r .status <<<"$run")"
+    case "$status" in success|failed|cancelled|error) break ;; esac
+    sleep 0.2
+  done
+  say "   Run #$(jq -r .number <<<"$run") of $slug: $status"
+  jq -r '.jobs[] | "     \(.status | (. + "          ")[0:10]) \(.name)\(if .allowFailure then "  (allowed to fail)" else "" end)"' <<<"$run"
+  say ""
+  say "   The run:  curl $gw/api/v1/runs/$run_id"
+  say "   Its logs: curl $gw/api/v1/runs/$run_id/jobs/<jobId>/steps/0/log"
+  rm -rf "$dir"
+  [ "$status" = success ]
+}
+
 usage() {
   cat <<EOF
 Usage: ./dev.sh <command>
@@ -307,6 +405,7 @@ Usage: ./dev.sh <command>
   status   show whether they run and whether they are ready
   logs     show (and, on a terminal, follow) the structured logs
   test     install what is missing, start PostgreSQL and Redis, run every test, print the summary
+  demo     with Comet running (started if not): a sample repository, a signed push webhook, live logs, the result
   clean    stop, then remove the data folder ($DATA_DIR) and the build outputs
 EOF
 }
@@ -317,6 +416,7 @@ case "${1:-}" in
   status) cmd_status ;;
   logs) cmd_logs ;;
   test) cmd_test ;;
+  demo) cmd_demo ;;
   clean) cmd_clean ;;
   -h|--help|help|"") usage ;;
   *) usage >&2; exit 2 ;;
