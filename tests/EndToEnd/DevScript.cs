@@ -10,6 +10,9 @@ public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorP
     public int OrchestratorPort { get; } = orchestratorPort;
     public Uri GatewayUrl => new($"http://127.0.0.1:{GatewayPort}");
 
+    /// <summary>Extra environment for the hosts dev.sh starts (e.g. Runner__MaxParallelJobs).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public static string RepositoryRoot { get; } = FindRoot();
 
     public async Task<(int ExitCode, string Output)> RunAsync(string command, TimeSpan? timeout = null)
@@ -23,6 +26,7 @@ public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorP
         info.Environment["COMET_DATA_DIR"] = DataDir;
         info.Environment["COMET_GATEWAY_PORT"] = GatewayPort.ToString();
         info.Environment["COMET_ORCHESTRATOR_PORT"] = OrchestratorPort.ToString();
+        foreach (var (name, value) in Environment) info.Environment[name] = value;
 
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -38,6 +42,12 @@ public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorP
             Assert.Fail($"./dev.sh {command} did not finish in time. Output so far:\n{await stdout}\n{await stderr}");
         }
         return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
+    public int? RecordedPid(string host)
+    {
+        var file = Path.Combine(DataDir, "run", host + ".pid");
+        return File.Exists(file) ? int.Parse(File.ReadAllText(file).Trim()) : null;
     }
 
     /// <summary>The pids dev.sh recorded for the two hosts.</summary>
