@@ -312,7 +312,7 @@ cmd_demo() {
   local gw="http://127.0.0.1:$GATEWAY_PORT"
   curl -fsS -o /dev/null --max-time 2 "$gw/health/ready" 2>/dev/null || cmd_start
 
-  local dir repo sha name created slug secret payload signature answer run_id
+  local dir repo sha name created slug secret answer run_id
   dir="$(mktemp -d /tmp/comet-demo.XXXXXX)"
   repo="$dir/sample-app"
   say ""
@@ -356,17 +356,9 @@ YAML
   secret="$(jq -r .webhookSecret <<<"$created")"
 
   say "3. Sending a signed GitHub push webhook through the gateway..."
-  payload="$(jq -cn --arg sha "$sha" --arg url "file://$repo" '{
-    ref: "refs/heads/main", before: "0000000000000000000000000000000000000000", after: $sha,
-    created: true, deleted: false, forced: false,
-    head_commit: {id: $sha, message: "First commit", author: {name: "Demo", email: "demo@example.com"}, added: [".comet.yml", "README.md"], removed: [], modified: []},
-    commits: [{id: $sha, message: "First commit", added: [".comet.yml", "README.md"], removed: [], modified: []}],
-    repository: {full_name: "demo/sample-app", clone_url: $url, html_url: $url},
-    pusher: {name: "demo"}, sender: {login: "demo"}}')"
-  signature="$(printf '%s' "$payload" | openssl dgst -sha256 -hmac "$secret" | awk '{print $NF}')"
-  answer="$(curl -sS -X POST "$gw/hooks/github/$slug" -H 'Content-Type: application/json' \
-    -H 'X-GitHub-Event: push' -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \
-    -H "X-Hub-Signature-256: sha256=$signature" --data-binary "$payload")"
+  # shellcheck source=scripts/github-push.sh
+  . "$ROOT/scripts/github-push.sh"
+  answer="$(github_push "$gw" "$slug" "$secret" "$repo" "$sha" "First commit")"
   say "   $answer"
   run_id="$(jq -r '.runId // empty' <<<"$answer")"
   [ -n "$run_id" ] || die "the webhook created no run"

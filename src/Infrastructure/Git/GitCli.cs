@@ -27,21 +27,22 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
         try
         {
             await EnsureMirrorAsync(mirror, repoUrl, cancellationToken);
-            if (sha is not null && await HasCommitAsync(mirror, sha, cancellationToken))
-                return await RevParseAsync(mirror, sha + "^{commit}", cancellationToken);
+            // rev-parse both checks that the commit is here and gives its full id: one process, not two.
+            if (sha is not null && await TryRevParseAsync(mirror, sha + "^{commit}", cancellationToken) is { } known)
+                return known;
 
             var fullRef = FullRef(gitRef);
             var fetch = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", $"+{fullRef}:{fullRef}");
             if (fetch.ExitCode != 0 && sha is null)
                 throw new GitException($"git could not fetch {fullRef} from {repoUrl}: {fetch.Error}");
-
-            if (sha is null) return await RevParseAsync(mirror, fullRef + "^{commit}", cancellationToken);
-            if (await HasCommitAsync(mirror, sha, cancellationToken)) return await RevParseAsync(mirror, sha + "^{commit}", cancellationToken);
+            if (await TryRevParseAsync(mirror, (sha ?? fullRef) + "^{commit}", cancellationToken) is { } fetched)
+                return fetched;
+            if (sha is null) throw new GitException($"git fetched {fullRef} from {repoUrl} but it names no commit");
 
             // The ref moved on since the event (or was never fetchable): ask for the commit itself.
             var direct = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", sha);
-            if (direct.ExitCode == 0 && await HasCommitAsync(mirror, sha, cancellationToken))
-                return await RevParseAsync(mirror, sha + "^{commit}", cancellationToken);
+            if (direct.ExitCode == 0 && await TryRevParseAsync(mirror, sha + "^{commit}", cancellationToken) is { } found)
+                return found;
             throw new GitException($"commit {sha} was not found in {repoUrl} ({fullRef}): {FirstNonEmpty(direct.Error, fetch.Error)}");
         }
         finally
@@ -78,18 +79,16 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
             await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl);
             return;
         }
-        // The project's URL may have been changed since the last fetch.
-        await RunAsync(mirror, cancellationToken, "remote", "set-url", "origin", repoUrl);
+        // The project's URL may have been changed since the last fetch; a file read is cheaper than a git call.
+        var config = await File.ReadAllTextAsync(Path.Combine(mirror, "config"), cancellationToken);
+        if (!config.Contains($"url = {repoUrl}\n", StringComparison.Ordinal))
+            await RunAsync(mirror, cancellationToken, "remote", "set-url", "origin", repoUrl);
     }
 
-    private async Task<bool> HasCommitAsync(string mirror, string sha, CancellationToken cancellationToken) =>
-        (await RunAsync(mirror, cancellationToken, "cat-file", "-e", sha + "^{commit}")).ExitCode == 0;
-
-    private async Task<string> RevParseAsync(string mirror, string revision, CancellationToken cancellationToken)
+    private async Task<string?> TryRevParseAsync(string mirror, string revision, CancellationToken cancellationToken)
     {
         var result = await RunAsync(mirror, cancellationToken, "rev-parse", "--verify", "--quiet", revision);
-        if (result.ExitCode != 0) throw new GitException($"git could not resolve {revision}: {FirstNonEmpty(result.Error, "no such commit")}");
-        return result.Output.Trim();
+        return result.ExitCode == 0 ? result.Output.Trim() : null;
     }
 
     /// <summary>"main" is a branch; "refs/…" is taken as given.</summary>
