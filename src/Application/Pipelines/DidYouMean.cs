@@ -11,8 +11,8 @@ internal static class DidYouMean
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            if (candidate == typed) continue;
-            var distance = Distance(typed.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (candidate == typed || Math.Abs(candidate.Length - typed.Length) > limit) continue;
+            var distance = Distance(typed, candidate);
             if (distance <= limit && distance < bestDistance)
             {
                 best = candidate;
@@ -26,23 +26,37 @@ internal static class DidYouMean
     public static string Hint(string typed, IEnumerable<string> candidates) =>
         Closest(typed, candidates) is { } match ? $"; did you mean '{match}'?" : "";
 
-    /// <summary>Optimal string alignment distance: Levenshtein plus swapping two neighbours ("tset" → "test" is 1).</summary>
+    /// <summary>
+    /// Optimal string alignment distance, ignoring case: Levenshtein plus swapping two neighbours ("tset" → "test" is 1).
+    /// Three rolling rows, so comparing against thousands of job names allocates little.
+    /// </summary>
     public static int Distance(string a, string b)
     {
-        if (Math.Abs(a.Length - b.Length) > 2) return int.MaxValue;
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        var width = b.Length + 1;
+        Span<int> rows = width * 3 <= 768 ? stackalloc int[width * 3] : new int[width * 3];
+        var beforePrevious = rows[..width];
+        var previous = rows.Slice(width, width);
+        var current = rows.Slice(2 * width, width);
+        for (var j = 0; j < width; j++) previous[j] = j;
+
         for (var i = 1; i <= a.Length; i++)
         {
-            for (var j = 1; j <= b.Length; j++)
+            current[0] = i;
+            for (var j = 1; j < width; j++)
             {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                var cost = Same(a[i - 1], b[j - 1]) ? 0 : 1;
+                var value = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && Same(a[i - 1], b[j - 2]) && Same(a[i - 2], b[j - 1]))
+                    value = Math.Min(value, beforePrevious[j - 2] + 1);
+                current[j] = value;
             }
+            var recycled = beforePrevious;
+            beforePrevious = previous;
+            previous = current;
+            current = recycled;
         }
-        return d[a.Length, b.Length];
+        return previous[width - 1];
     }
+
+    private static bool Same(char x, char y) => x == y || char.ToLowerInvariant(x) == char.ToLowerInvariant(y);
 }

@@ -29,10 +29,10 @@ public static class GlobPattern
         return matches[0, 0];
     }
 
-    // "./src/**" means "src/**"; "docs/" means everything below docs.
+    // "./src/**" and "/src/**" mean "src/**" (paths are relative to the repository); "docs/" means everything below docs.
     private static string Normalize(string pattern)
     {
-        var p = pattern;
+        var p = pattern.TrimStart('/');
         while (p.StartsWith("./", StringComparison.Ordinal)) p = p[2..];
         if (p.EndsWith('/')) p += "**";
         return p;

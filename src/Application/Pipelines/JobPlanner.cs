@@ -27,16 +27,18 @@ public static class JobPlanner
 
         var legsByJob = pipeline.Jobs.ToDictionary(
             job => job.Name,
-            job => Legs(job.Matrix).Select(values => (Name: LegName(job.Name, values), Values: values)).ToList(),
+            job => Legs(job.Matrix).Select(values => new Leg(LegName(job.Name, values), values)).ToList(),
             StringComparer.Ordinal);
         var allLegNames = legsByJob.Values.SelectMany(legs => legs).Select(leg => leg.Name).ToHashSet(StringComparer.Ordinal);
+
+        var previousStageLegs = PreviousStageLegs(pipeline, legsByJob);
 
         var planned = new List<PlannedJob>();
         foreach (var job in pipeline.Jobs)
         {
             var needs = new List<string>();
-            foreach (var previous in PreviousStageJobs(pipeline, job))
-                needs.AddRange(legsByJob[previous.Name].Select(leg => leg.Name));
+            if (job.Stage is not null && previousStageLegs.TryGetValue(job.Stage, out var stageNeeds))
+                needs.AddRange(stageNeeds);
             foreach (var need in job.Needs)
             {
                 if (legsByJob.TryGetValue(need, out var legs)) needs.AddRange(legs.Select(leg => leg.Name));
@@ -74,23 +76,20 @@ public static class JobPlanner
             yield return new Dictionary<string, string>(leg, StringComparer.Ordinal);
     }
 
-    /// <summary>With stages, a job waits for every job of the nearest earlier stage that has jobs.</summary>
-    private static IEnumerable<JobDefinition> PreviousStageJobs(PipelineDefinition pipeline, JobDefinition job)
-    {
-        if (job.Stage is null) return [];
-        var index = IndexOf(pipeline.Stages, job.Stage);
-        for (var i = index - 1; i >= 0; i--)
-        {
-            var earlier = pipeline.Jobs.Where(j => j.Stage == pipeline.Stages[i]).ToList();
-            if (earlier.Count > 0) return earlier;
-        }
-        return [];
-    }
+    private readonly record struct Leg(string Name, IReadOnlyDictionary<string, string> Values);
 
-    private static int IndexOf(IReadOnlyList<string> stages, string stage)
+    /// <summary>With stages, a job waits for every leg of every job of the nearest earlier stage that has jobs.</summary>
+    private static Dictionary<string, List<string>> PreviousStageLegs(PipelineDefinition pipeline, Dictionary<string, List<Leg>> legsByJob)
     {
-        for (var i = 0; i < stages.Count; i++)
-            if (stages[i] == stage) return i;
-        return -1;
+        var jobsByStage = pipeline.Jobs.Where(j => j.Stage is not null).ToLookup(j => j.Stage!, StringComparer.Ordinal);
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string> previous = [];
+        foreach (var stage in pipeline.Stages)
+        {
+            result[stage] = previous;
+            var legs = jobsByStage[stage].SelectMany(j => legsByJob[j.Name]).Select(leg => leg.Name).ToList();
+            if (legs.Count > 0) previous = legs;
+        }
+        return result;
     }
 }

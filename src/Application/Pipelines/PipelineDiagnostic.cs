@@ -24,6 +24,22 @@ internal sealed class DiagnosticList
 
     public bool HasErrors { get; private set; }
 
+    /// <summary>True once further diagnostics would be dropped, so costly messages need not be built.</summary>
+    public bool IsFull => _items.Count >= MaxDiagnostics;
+
+    /// <summary>
+    /// A did-you-mean for a message. Comparing names is the costly part of linting a huge hostile file, so a file
+    /// gets a budget of comparisons; past it (or once the report is full) messages go without suggestions.
+    /// </summary>
+    public string Hint(string typed, IReadOnlyCollection<string> candidates)
+    {
+        if (IsFull || candidates.Count > _comparisonBudget) return "";
+        _comparisonBudget -= candidates.Count;
+        return DidYouMean.Hint(typed, candidates);
+    }
+
+    private int _comparisonBudget = 200_000;
+
     public void Error(Position at, string message) => Add(DiagnosticSeverity.Error, at, message);
 
     public void Warning(Position at, string message) => Add(DiagnosticSeverity.Warning, at, message);

@@ -14,15 +14,16 @@ internal static class PipelineGraphCheck
     private static void CheckStages(PipelineShape shape, DiagnosticList diagnostics)
     {
         var stageNames = shape.Stages.Select(s => s.Name).ToList();
+        var listedStages = stageNames.ToHashSet(StringComparer.Ordinal);
         foreach (var job in shape.Jobs)
         {
             if (job.Stage is { } stage)
             {
                 if (!shape.HasStages)
                     diagnostics.Error(stage.At, $"job '{job.Name}' has 'stage: {stage.Name}', but the file has no top-level 'stages' list");
-                else if (!stageNames.Contains(stage.Name))
-                    diagnostics.Error(stage.At, $"job '{job.Name}' has stage '{stage.Name}', which is not in 'stages' ({string.Join(", ", stageNames)})"
-                        + DidYouMean.Hint(stage.Name, stageNames));
+                else if (!listedStages.Contains(stage.Name))
+                    diagnostics.Error(stage.At, $"job '{job.Name}' has stage '{stage.Name}', which is not in 'stages' ({NameList(stageNames)})"
+                        + diagnostics.Hint(stage.Name, stageNames));
             }
             else if (shape.HasStages)
             {
@@ -34,8 +35,9 @@ internal static class PipelineGraphCheck
         }
 
         if (!shape.HasStages) return;
+        var usedStages = shape.Jobs.Where(j => j.Stage is not null).Select(j => j.Stage!.Value.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, at) in shape.Stages)
-            if (!shape.Jobs.Any(j => j.Stage?.Name == name))
+            if (!usedStages.Contains(name))
                 diagnostics.Warning(at, $"stage '{name}' has no jobs");
     }
 
@@ -43,6 +45,7 @@ internal static class PipelineGraphCheck
     private static Dictionary<string, List<(string Target, Position At)>> CheckNeeds(PipelineShape shape, DiagnosticList diagnostics)
     {
         var jobNames = shape.Jobs.Select(j => j.Name).ToList();
+        var knownJobs = jobNames.ToHashSet(StringComparer.Ordinal);
         var legOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var job in shape.Jobs.Where(j => j.Matrix.Count > 0 && LegCount(j) <= JobPlanner.MaxMatrixLegs))
             foreach (var leg in JobPlanner.Legs(job.Matrix))
@@ -54,9 +57,9 @@ internal static class PipelineGraphCheck
             var targets = edges[job.Name] = [];
             foreach (var (need, at) in job.Needs)
             {
-                var target = jobNames.Contains(need) ? need : legOwners.GetValueOrDefault(need);
+                var target = knownJobs.Contains(need) ? need : legOwners.GetValueOrDefault(need);
                 if (target is null)
-                    diagnostics.Error(at, $"job '{job.Name}' needs '{need}', which is not a job" + DidYouMean.Hint(need, jobNames));
+                    diagnostics.Error(at, $"job '{job.Name}' needs '{need}', which is not a job" + diagnostics.Hint(need, jobNames));
                 else if (target == job.Name)
                     diagnostics.Error(at, $"job '{job.Name}' needs itself; needs form a cycle: {job.Name} → {job.Name}");
                 else
@@ -77,6 +80,7 @@ internal static class PipelineGraphCheck
         {
             if (state.ContainsKey(start)) continue;
             var path = new List<(string Job, int NextEdge)> { (start, 0) };
+            var pathIndex = new Dictionary<string, int>(StringComparer.Ordinal) { [start] = 0 };
             state[start] = Visit.OnPath;
             while (path.Count > 0)
             {
@@ -85,6 +89,7 @@ internal static class PipelineGraphCheck
                 if (next == outgoing.Count)
                 {
                     state[job] = Visit.Done;
+                    pathIndex.Remove(job);
                     path.RemoveAt(path.Count - 1);
                     continue;
                 }
@@ -94,13 +99,13 @@ internal static class PipelineGraphCheck
                 {
                     case Visit.NotSeen:
                         state[target] = Visit.OnPath;
+                        pathIndex[target] = path.Count;
                         path.Add((target, 0));
                         break;
-                    case Visit.OnPath:
-                        var from = path.FindIndex(p => p.Job == target);
-                        var cycle = path.Skip(from).Select(p => p.Job).Append(target);
+                    case Visit.OnPath when !diagnostics.IsFull:
+                        var from = pathIndex[target];
                         var (cycleStart, startEdge) = path[from];
-                        diagnostics.Error(edges[cycleStart][startEdge - 1].At, $"needs form a cycle: {string.Join(" → ", cycle)}");
+                        diagnostics.Error(edges[cycleStart][startEdge - 1].At, $"needs form a cycle: {CycleText(path, from, target)}");
                         break;
                 }
             }
@@ -108,6 +113,19 @@ internal static class PipelineGraphCheck
     }
 
     private enum Visit { NotSeen, OnPath, Done }
+
+    /// <summary>"a → b → c → a"; a very long cycle keeps its ends and says how many jobs it skipped.</summary>
+    private static string CycleText(List<(string Job, int NextEdge)> path, int from, string target)
+    {
+        const int ShownAtEachEnd = 10;
+        var jobs = path.Count - from;
+        var names = jobs <= 2 * ShownAtEachEnd
+            ? path.Skip(from).Select(p => p.Job)
+            : path.Skip(from).Take(ShownAtEachEnd).Select(p => p.Job)
+                .Append($"… ({jobs - 2 * ShownAtEachEnd} more)")
+                .Concat(path.Skip(path.Count - ShownAtEachEnd).Select(p => p.Job));
+        return string.Join(" → ", names.Append(target));
+    }
 
     /// <summary>A job literally named "test [SUITE=unit]" next to a matrix job "test" would make two jobs with one name.</summary>
     private static void CheckPlannedNamesAreUnique(PipelineShape shape, DiagnosticList diagnostics)
@@ -126,6 +144,10 @@ internal static class PipelineGraphCheck
             }
         }
     }
+
+    /// <summary>Names for a message, cut short so a long list cannot drown the report.</summary>
+    private static string NameList(IReadOnlyList<string> names, int shown = 10) =>
+        string.Join(", ", names.Take(shown)) + (names.Count > shown ? $", … ({names.Count - shown} more)" : "");
 
     private static long LegCount(JobShape job) => JobPlanner.CountLegs(job.Matrix.Select(m => m.Value.Count));
 }

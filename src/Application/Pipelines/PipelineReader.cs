@@ -83,13 +83,16 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
     private void ReadStages(YamlNode value, PipelineShape shape)
     {
         shape.HasStages = true;
+        var firstLines = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in ReadScalarList(value, "'stages'", allowSingle: false))
         {
-            var first = shape.Stages.FindIndex(s => s.Name == item.Text);
-            if (first >= 0)
-                diagnostics.Error(item.Start, $"stage '{item.Text}' is listed twice in 'stages' (first at line {shape.Stages[first].At.Line})");
-            else
-                shape.Stages.Add((item.Text, item.Start));
+            if (firstLines.TryGetValue(item.Text, out var firstLine))
+            {
+                diagnostics.Error(item.Start, $"stage '{item.Text}' is listed twice in 'stages' (first at line {firstLine})");
+                continue;
+            }
+            firstLines[item.Text] = item.Start.Line;
+            shape.Stages.Add((item.Text, item.Start));
         }
     }
 
@@ -150,12 +153,13 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                     break;
                 case "needs":
                     job.NeedsKey = keyNode.Start;
+                    var listed = new HashSet<string>(StringComparer.Ordinal);
                     foreach (var need in ReadScalarList(item, $"'needs' {where}", allowSingle: true))
                     {
-                        if (job.Needs.Any(n => n.Name == need.Text))
-                            diagnostics.Warning(need.Start, $"job '{name}' lists '{need.Text}' in 'needs' twice");
-                        else
+                        if (listed.Add(need.Text))
                             job.Needs.Add((need.Text, need.Start));
+                        else
+                            diagnostics.Warning(need.Start, $"job '{name}' lists '{need.Text}' in 'needs' twice");
                     }
                     break;
                 case "stage":
@@ -187,7 +191,7 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                     if (NotImplementedJobKeys.Contains(key))
                         diagnostics.Warning(keyNode.Start, $"'{key}' is accepted but not implemented yet; it has no effect");
                     else
-                        UnknownKey(keyNode, where, JobKeys.Concat(NotImplementedJobKeys), JobKeyHabits);
+                        UnknownKey(keyNode, where, [.. JobKeys, .. NotImplementedJobKeys], JobKeyHabits);
                     break;
             }
         }
@@ -309,11 +313,12 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                 continue;
             }
             var texts = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in list.Items)
             {
                 if (item is not YamlScalar { IsNull: false } scalar)
                     diagnostics.Error(item.Start, $"values of '{variable}' {where} must be single values, not {item.Describe()}");
-                else if (texts.Contains(scalar.Text))
+                else if (!seen.Add(scalar.Text))
                     diagnostics.Error(item.Start, $"'{variable}' {where} lists '{scalar.Text}' twice");
                 else
                     texts.Add(scalar.Text);
@@ -355,7 +360,7 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                     case "when":
                         if (ReadString(item, $"'when' {inArtifacts}") is { } when && !ArtifactWhenValues.Contains(when))
                             diagnostics.Error(item.Start, $"'when' {inArtifacts} must be one of {string.Join(", ", ArtifactWhenValues)}, not '{when}'"
-                                + DidYouMean.Hint(when, ArtifactWhenValues));
+                                + diagnostics.Hint(when, ArtifactWhenValues));
                         break;
                     case "expire_in":
                         ReadDuration(item, $"'expire_in' {inArtifacts}");
@@ -427,7 +432,7 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
             {
                 if (key == "event" && !TriggerFilter.KnownEvents.Contains(item.Text))
                 {
-                    diagnostics.Error(item.Start, $"unknown event '{item.Text}' {inWhen}" + DidYouMean.Hint(item.Text, TriggerFilter.KnownEvents)
+                    diagnostics.Error(item.Start, $"unknown event '{item.Text}' {inWhen}" + diagnostics.Hint(item.Text, TriggerFilter.KnownEvents)
                         + $" (events are {string.Join(", ", TriggerFilter.KnownEvents)})");
                     continue;
                 }
@@ -544,11 +549,11 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
         }
     }
 
-    private void UnknownKey(YamlScalar key, string where, IEnumerable<string> known, IReadOnlyDictionary<string, string>? habits)
+    private void UnknownKey(YamlScalar key, string where, IReadOnlyCollection<string> known, IReadOnlyDictionary<string, string>? habits)
     {
         var hint = habits is not null && habits.TryGetValue(key.Text, out var habit)
             ? $"; did you mean '{habit}'?"
-            : DidYouMean.Hint(key.Text, known);
+            : diagnostics.Hint(key.Text, known);
         diagnostics.Error(key.Start, $"unknown key '{key.Text}' {where}{hint}");
     }
 

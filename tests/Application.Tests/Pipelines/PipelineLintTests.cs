@@ -555,4 +555,68 @@ public sealed class PipelineLintTests
 
         Assert.That(Errors(yaml), Is.Empty);
     }
+
+    [Test]
+    public void Deeply_nested_yaml_is_refused_quickly_with_a_clear_error()
+    {
+        var yaml = "jobs: " + new string('[', 200_000) + new string(']', 200_000);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var errors = Errors(yaml);
+
+        Assert.That(errors, Is.EqualTo(new[] { Error(1, 70, "the file nests lists and mappings more than 64 levels deep") }));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
+    public void Report_of_a_file_full_of_mistakes_is_capped_and_says_so()
+    {
+        var yaml = "jobs:\n  build:\n    steps: [make]\n" + string.Concat(Enumerable.Range(0, 600).Select(i => $"    bad{i}: x\n"));
+
+        var errors = Errors(yaml);
+
+        Assert.That(errors, Has.Count.EqualTo(501));
+        Assert.That(errors[0], Is.EqualTo(Error(4, 5, "unknown key 'bad0' in job 'build'")));
+        Assert.That(errors[^1].Message, Is.EqualTo("too many problems; only the first 500 are shown"));
+    }
+
+    [Test]
+    public void When_entries_and_artifact_settings_are_checked()
+    {
+        Assert.That(Errors("""
+            when:
+              - branch: main
+              - main
+            jobs:
+              build:
+                steps: [make]
+                artifacts:
+                  when: sometimes
+                  expires_in: 1d
+            """), Is.EqualTo(new[]
+        {
+            Error(3, 5, "each entry of 'when' at the top level must be a mapping such as { branch: main }, not 'main'"),
+            Error(8, 7, "'artifacts' in job 'build' has no 'paths'"),
+            Error(8, 13, "'when' in 'artifacts' in job 'build' must be one of on_success, on_failure, always, not 'sometimes'"),
+            Error(9, 7, "unknown key 'expires_in' in 'artifacts' in job 'build'; did you mean 'expire_in'?"),
+        }));
+    }
+
+    [Test]
+    public void Merge_key_must_refer_to_a_mapping()
+    {
+        Assert.That(Errors("""
+            .list: &list [a, b]
+            jobs:
+              build:
+                <<: *list
+                steps: [make]
+            """), Is.EqualTo(new[] { Error(4, 5, "'<<' merges mappings (e.g. '<<: *defaults'), but this is a list") }));
+    }
+
+    [Test]
+    public void Blank_job_name_is_reported()
+    {
+        Assert.That(Errors("jobs:\n  \"  \": { steps: [make] }\n"), Is.EqualTo(new[] { Error(2, 3, "a job name must be visible text on one line") }));
+    }
 }

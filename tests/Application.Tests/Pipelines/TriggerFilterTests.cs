@@ -48,6 +48,7 @@ public sealed class TriggerFilterTests
         yield return Case("path: [\"**/*.md\"]", Push("main", "README.md"), true, "leading_double_star_matches_top_level_file");
         yield return Case("path: [\"**/*.md\"]", Push("main", "docs/a/b.md"), true, "leading_double_star_matches_deep_file");
         yield return Case("path: [\"**/*.md\"]", Push("main", "docs/a.mdx"), false, "extension_must_match_exactly");
+        yield return Case("path: [\"/src/**\", \"./docs/\"]", Push("main", "docs/guide/intro.md"), true, "leading_slash_dot_slash_and_trailing_slash_are_understood");
         yield return Case("path: [\"src/**\"]", new("manual", "main", null, null), true, "unknown_changed_paths_pass_the_path_filter");
         yield return Case("path: [\"src/**\"]", new("push", "main", null, []), false, "known_empty_change_list_fails_the_path_filter");
 

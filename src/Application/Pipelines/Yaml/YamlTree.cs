@@ -66,6 +66,10 @@ internal static class YamlTreeReader
     // `<<: *defaults` copies keys; a budget keeps a small file from multiplying into millions of entries.
     private const int MergedEntryBudget = 100_000;
 
+    // A pipeline needs about eight levels. YamlDotNet slows down more than linearly on deep nesting ("[[[[…"),
+    // so stop early instead of letting one lint request burn a CPU for minutes.
+    public const int MaxDepth = 64;
+
     private sealed class Frame(YamlNode node, string? anchor)
     {
         public YamlNode Node { get; } = node;
@@ -109,9 +113,19 @@ internal static class YamlTreeReader
                         break;
                     }
                     case YamlDotNet.Core.Events.SequenceStart sequence:
+                        if (stack.Count >= MaxDepth)
+                        {
+                            diagnostics.Error(At(sequence.Start), $"the file nests lists and mappings more than {MaxDepth} levels deep");
+                            return null;
+                        }
                         stack.Push(new Frame(new YamlList(At(sequence.Start)), AnchorOf(sequence.Anchor)));
                         break;
                     case YamlDotNet.Core.Events.MappingStart mapping:
+                        if (stack.Count >= MaxDepth)
+                        {
+                            diagnostics.Error(At(mapping.Start), $"the file nests lists and mappings more than {MaxDepth} levels deep");
+                            return null;
+                        }
                         stack.Push(new Frame(new YamlMap(At(mapping.Start)), AnchorOf(mapping.Anchor)));
                         break;
                     case YamlDotNet.Core.Events.SequenceEnd:
@@ -202,12 +216,14 @@ internal static class YamlTreeReader
                 merged.Add(entry);
                 continue;
             }
-            IEnumerable<YamlNode> sources = entry.Value is YamlList list ? list.Items : [entry.Value];
+            // `<<: [*a, *b]` merges several mappings; any other list is one wrong value.
+            IEnumerable<YamlNode> sources = entry.Value is YamlList list && list.Items.Any(i => i is YamlMap) ? list.Items : [entry.Value];
             foreach (var source in sources)
             {
                 if (source is not YamlMap sourceMap)
                 {
-                    diagnostics.Error(source.Start, $"'<<' merges mappings (e.g. '<<: *defaults'), but this is {source.Describe()}");
+                    // Reported where '<<' is used: the anchor may be far away and used correctly elsewhere.
+                    diagnostics.Error(entry.Key.Start, $"'<<' merges mappings (e.g. '<<: *defaults'), but this is {source.Describe()}");
                     continue;
                 }
                 foreach (var inherited in sourceMap.Entries)
