@@ -56,6 +56,13 @@ public sealed class PipelineRun
         Variables = variables is null ? [] : new Dictionary<string, string>(variables);
     }
 
+    /// <summary>Another run took this number while this one was being set up (not yet saved): take the next free one.</summary>
+    public void Renumber(long number)
+    {
+        if (number < 1) throw new ArgumentOutOfRangeException(nameof(number), "Run numbers start at 1.");
+        Number = number;
+    }
+
     /// <summary>The commit a branch or tag pointed at when the run was set up.</summary>
     public void ResolveSha(string sha) => Sha = sha;
 

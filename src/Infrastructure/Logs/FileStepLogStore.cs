@@ -36,15 +36,50 @@ public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<Runn
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
-    private sealed class FileStepLogWriter(string path, long maxBytes) : IStepLogWriter
+    private sealed class FileStepLogWriter : IStepLogWriter
     {
         // Followers read the file while it grows: flush often enough to look live, not on every line.
-        private static readonly long FlushEvery = Stopwatch.Frequency / 20;
+        private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
+        private static readonly long FlushEvery = (long)(Stopwatch.Frequency * FlushInterval.TotalSeconds);
 
-        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        private readonly FileStream _file;
+        private readonly long _maxBytes;
         private readonly SemaphoreSlim _gate = new(1, 1);
+        // A line followed by silence must not wait in the buffer for the next line: flush what is pending when idle.
+        private readonly Timer _idleFlush;
+        private bool _pending;
+        private bool _disposed;
         private long _written;
         private long _lastFlush = Stopwatch.GetTimestamp();
+
+        public FileStepLogWriter(string path, long maxBytes)
+        {
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+            _maxBytes = maxBytes;
+            _idleFlush = new Timer(_ => _ = FlushPendingAsync(), null, FlushInterval, FlushInterval);
+        }
+
+        private async Task FlushPendingAsync()
+        {
+            if (!await _gate.WaitAsync(0)) return; // a writer holds the gate and flushes on its own
+            try
+            {
+                if (_disposed || !_pending) return;
+                await _file.FlushAsync();
+                _pending = false;
+                _lastFlush = Stopwatch.GetTimestamp();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
 
         public bool Truncated { get; private set; }
 
@@ -55,20 +90,22 @@ public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<Runn
             {
                 if (Truncated) return;
                 var bytes = Encoding.UTF8.GetBytes($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}\n");
-                if (_written + bytes.Length > maxBytes)
+                if (_written + bytes.Length > _maxBytes)
                 {
                     Truncated = true;
                     var marker = Encoding.UTF8.GetBytes(
-                        $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [comet] log truncated at {maxBytes / (1024 * 1024.0):0.#} MB; the step keeps running but its further output is not kept\n");
+                        $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [comet] log truncated at {_maxBytes / (1024 * 1024.0):0.#} MB; the step keeps running but its further output is not kept\n");
                     await _file.WriteAsync(marker);
                     await _file.FlushAsync();
                     return;
                 }
                 await _file.WriteAsync(bytes);
                 _written += bytes.Length;
+                _pending = true;
                 if (Stopwatch.GetTimestamp() - _lastFlush > FlushEvery)
                 {
                     await _file.FlushAsync();
+                    _pending = false;
                     _lastFlush = Stopwatch.GetTimestamp();
                 }
             }
@@ -80,9 +117,11 @@ public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<Runn
 
         public async ValueTask DisposeAsync()
         {
+            await _idleFlush.DisposeAsync();
             await _gate.WaitAsync();
             try
             {
+                _disposed = true;
                 await _file.DisposeAsync();
             }
             finally

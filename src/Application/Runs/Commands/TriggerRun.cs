@@ -45,7 +45,7 @@ public sealed class TriggerRunHandler(ICometDbContext db, RunPlanner planner, Di
         // A manual run always runs: the pipeline's when: filters are for events from the forge.
         var plan = await planner.PlanAsync(project, trigger, applyPipelineWhen: false, cancellationToken);
         db.Runs.Add(plan.Run!);
-        await db.SaveChangesAsync(cancellationToken);
+        await planner.SaveNewRunAsync(plan.Run!, cancellationToken);
         dispatch.Notify();
         return plan.Run!.ToDto(project.Slug);
     }

@@ -42,7 +42,8 @@ public sealed class JobExecutor(
         {
             var failure = await PrepareWorkspaceAsync(project, run, folders, stop.Token);
             var outcome = failure is null
-                ? await RunStepsAsync(job, spec, run, project, folders, stop.Token)
+                ? await RunStepsAsync(job, spec, run, project, folders, stop.Token,
+                    () => timeout.IsCancellationRequested && !cancel.IsCancellationRequested, jobTimeout)
                 : JobOutcome.Failed(failure);
             if (stopping.IsCancellationRequested)
             {
@@ -50,7 +51,7 @@ public sealed class JobExecutor(
                 return;
             }
             if (timeout.IsCancellationRequested && !cancel.IsCancellationRequested)
-                outcome = JobOutcome.Failed($"the job timed out after {jobTimeout}");
+                outcome = JobOutcome.Failed($"the job timed out after {DurationText(jobTimeout)}");
             await heartbeatStop.CancelAsync();
             await FinishAsync(job, spec, outcome, CancellationToken.None);
         }
@@ -80,7 +81,8 @@ public sealed class JobExecutor(
         }
     }
 
-    private async Task<JobOutcome> RunStepsAsync(Job job, JobSpec spec, PipelineRun run, Project project, JobFolders folders, CancellationToken cancellationToken)
+    private async Task<JobOutcome> RunStepsAsync(Job job, JobSpec spec, PipelineRun run, Project project, JobFolders folders,
+        CancellationToken cancellationToken, Func<bool> jobTimedOut, TimeSpan jobTimeout)
     {
         var environment = JobEnvironment.For(run, project, spec, folders);
         var failed = false;
@@ -90,7 +92,8 @@ public sealed class JobExecutor(
             var stepSpec = spec.Steps[step.Index];
             if (failed || cancelled || cancellationToken.IsCancellationRequested)
             {
-                step.MoveTo(cancelled || cancellationToken.IsCancellationRequested ? StepStatus.Cancelled : StepStatus.Skipped, Now());
+                // After the job's time limit the rest is skipped, as after a failure; only a cancel cancels them.
+                step.MoveTo(cancelled || (cancellationToken.IsCancellationRequested && !jobTimedOut()) ? StepStatus.Cancelled : StepStatus.Skipped, Now());
                 continue;
             }
 
@@ -103,9 +106,12 @@ public sealed class JobExecutor(
                 var stepEnvironment = new Dictionary<string, string>(environment);
                 foreach (var (name, value) in stepSpec.Environment) stepEnvironment[name] = value;
                 outcome = await backend.RunAsync(new StepLaunch(stepSpec.Run, folders.Workspace, stepEnvironment, stepSpec.Timeout), log, cancellationToken);
+                if (outcome.Cancelled && jobTimedOut())
+                    await log.WriteLineAsync($"[comet] the job timed out after {DurationText(jobTimeout)}; this step was stopped");
             }
 
-            var status = outcome.Succeeded ? StepStatus.Success : outcome.Cancelled ? StepStatus.Cancelled : StepStatus.Failed;
+            // A step stopped by the job's time limit failed: nobody cancelled it.
+            var status = outcome.Succeeded ? StepStatus.Success : outcome.Cancelled && !jobTimedOut() ? StepStatus.Cancelled : StepStatus.Failed;
             step.MoveTo(status, Now(), outcome.ExitCode);
             await db.SaveChangesAsync(CancellationToken.None);
             cancelled |= status == StepStatus.Cancelled;
@@ -177,6 +183,9 @@ public sealed class JobExecutor(
     }
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    private static string DurationText(TimeSpan value) =>
+        value.TotalHours >= 1 ? $"{value.TotalHours:0.#}h" : value.TotalMinutes >= 1 ? $"{value.TotalMinutes:0.#}m" : $"{value.TotalSeconds:0.#}s";
 
     private sealed record JobOutcome(JobStatus Status, string? Note)
     {

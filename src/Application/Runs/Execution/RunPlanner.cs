@@ -100,4 +100,30 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
 
     private async Task<long> NextNumberAsync(Guid projectId, CancellationToken cancellationToken) =>
         (await db.Runs.Where(r => r.ProjectId == projectId).MaxAsync(r => (long?)r.Number, cancellationToken) ?? 0) + 1;
+
+    /// <summary>
+    /// Saves a new run (with whatever else is pending in the same transaction). Runs of one project planned at the
+    /// same moment get the same next number; the unique index refuses all but one, and the others take the next
+    /// free number and save again, so simultaneous pushes all get their run.
+    /// </summary>
+    public async Task SaveNewRunAsync(PipelineRun run, CancellationToken cancellationToken, Action? renumbered = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 20)
+            {
+                if (!await NumberTakenAsync(run, cancellationToken)) throw;
+                run.Renumber(await NextNumberAsync(run.ProjectId, cancellationToken));
+                renumbered?.Invoke();
+            }
+        }
+    }
+
+    private Task<bool> NumberTakenAsync(PipelineRun run, CancellationToken cancellationToken) =>
+        db.Runs.AsNoTracking().AnyAsync(r => r.ProjectId == run.ProjectId && r.Number == run.Number && r.Id != run.Id, cancellationToken);
 }

@@ -69,7 +69,11 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
         db.Deliveries.Add(delivery);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (delivery.RunId is not null && db.Runs.Local.FirstOrDefault(r => r.Id == delivery.RunId) is { } run)
+                // Renumbered because a simultaneous delivery took the number: the answer names the number the run got.
+                await planner.SaveNewRunAsync(run, cancellationToken, renumbered: () => result = RunCreated(delivery, run));
+            else
+                await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException) when (deliveryId is not null)
         {
@@ -110,9 +114,12 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
             return Answer(delivery, 202, "ignored", plan.NotTriggeredReason ?? "the pipeline does not run for this event");
 
         db.Runs.Add(plan.Run);
-        var detail = plan.Run.Error is null ? $"run #{plan.Run.Number} created" : $"run #{plan.Run.Number} created in error: {plan.Run.Error}";
-        return Answer(delivery, 202, "run_created", detail, plan.Run.Id, plan.Run.Number);
+        return RunCreated(delivery, plan.Run);
     }
+
+    private static WebhookAnswer RunCreated(Delivery delivery, Domain.Runs.PipelineRun run) =>
+        Answer(delivery, 202, "run_created",
+            run.Error is null ? $"run #{run.Number} created" : $"run #{run.Number} created in error: {run.Error}", run.Id, run.Number);
 
     private static WebhookAnswer Answer(Delivery delivery, int status, string outcome, string detail, Guid? runId = null, long? runNumber = null)
     {
