@@ -15,9 +15,7 @@ public sealed class CancelRunHandler(ICometDbContext db, RunningJobs runningJobs
 {
     public async Task<RunDto> Handle(CancelRunCommand request, CancellationToken cancellationToken)
     {
-        var run = await db.Runs.Include(r => r.Jobs).ThenInclude(j => j.Steps)
-            .FirstOrDefaultAsync(r => r.Id == request.RunId, cancellationToken)
-            ?? throw new NotFoundException("run", request.RunId.ToString());
+        var run = await db.RunWithJobsAsync(request.RunId, tracked: true, cancellationToken);
         if (run.Status is not (RunStatus.Pending or RunStatus.Running))
             throw new Domain.Common.DomainException($"Run #{run.Number} has already ended ({Domain.Common.StatusName.Of(run.Status)}); there is nothing to cancel.");
 
@@ -28,7 +26,6 @@ public sealed class CancelRunHandler(ICometDbContext db, RunningJobs runningJobs
         // Jobs on this node stop now; jobs on other nodes see the cancelled status at their next heartbeat.
         foreach (var jobId in running) runningJobs.Cancel(jobId);
         dispatch.Notify();
-        var slug = await db.Projects.Where(p => p.Id == run.ProjectId).Select(p => p.Slug).FirstAsync(cancellationToken);
-        return run.ToDto(slug);
+        return await run.ToDtoAsync(db, cancellationToken);
     }
 }

@@ -17,9 +17,7 @@ public sealed class RetryRunHandler(ICometDbContext db, DispatchSignal dispatch,
 {
     public async Task<RunDto> Handle(RetryRunCommand request, CancellationToken cancellationToken)
     {
-        var run = await db.Runs.Include(r => r.Jobs).ThenInclude(j => j.Steps)
-            .FirstOrDefaultAsync(r => r.Id == request.RunId, cancellationToken)
-            ?? throw new NotFoundException("run", request.RunId.ToString());
+        var run = await db.RunWithJobsAsync(request.RunId, tracked: true, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var retried = JobsToRetry(run.CurrentJobs);
         if (retried.Count == 0)
@@ -38,8 +36,7 @@ public sealed class RetryRunHandler(ICometDbContext db, DispatchSignal dispatch,
         }
         await db.SaveChangesAsync(cancellationToken);
         dispatch.Notify();
-        var slug = await db.Projects.Where(p => p.Id == run.ProjectId).Select(p => p.Slug).FirstAsync(cancellationToken);
-        return run.ToDto(slug);
+        return await run.ToDtoAsync(db, cancellationToken);
     }
 
     /// <summary>Failed, cancelled and lost jobs, plus the jobs skipped because of them (not those skipped by when:).</summary>

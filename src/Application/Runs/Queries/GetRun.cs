@@ -12,12 +12,7 @@ public sealed class GetRunHandler(ICometDbContext db) : IRequestHandler<GetRunQu
 {
     public async Task<RunDto> Handle(GetRunQuery request, CancellationToken cancellationToken)
     {
-        var run = await db.Runs.AsNoTracking()
-            .Include(r => r.Jobs).ThenInclude(j => j.Steps)
-            
-            .FirstOrDefaultAsync(r => r.Id == request.RunId, cancellationToken)
-            ?? throw new NotFoundException("run", request.RunId.ToString());
-        var slug = await db.Projects.Where(p => p.Id == run.ProjectId).Select(p => p.Slug).FirstAsync(cancellationToken);
-        return run.ToDto(slug);
+        var run = await db.RunWithJobsAsync(request.RunId, tracked: false, cancellationToken);
+        return await run.ToDtoAsync(db, cancellationToken);
     }
 }

@@ -1,0 +1,24 @@
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using Comet.Domain.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Runs;
+
+/// <summary>Loading a run with every attempt of its jobs and their steps, and answering with it.</summary>
+internal static class RunLoading
+{
+    public static async Task<PipelineRun> RunWithJobsAsync(this ICometDbContext db, Guid runId, bool tracked, CancellationToken cancellationToken)
+    {
+        var runs = tracked ? db.Runs : db.Runs.AsNoTracking();
+        return await runs.Include(r => r.Jobs).ThenInclude(j => j.Steps)
+            .FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+            ?? throw new NotFoundException("run", runId.ToString());
+    }
+
+    public static async Task<RunDto> ToDtoAsync(this PipelineRun run, ICometDbContext db, CancellationToken cancellationToken)
+    {
+        var slug = await db.Projects.Where(p => p.Id == run.ProjectId).Select(p => p.Slug).FirstAsync(cancellationToken);
+        return run.ToDto(slug);
+    }
+}
