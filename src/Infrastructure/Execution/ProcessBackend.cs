@@ -61,7 +61,9 @@ public sealed class ProcessBackend(IOptions<RunnerOptions> options, ILogger<Proc
 
     private async Task StopGroupAsync(Process process, int pid)
     {
+        var escaped = ProcessGroup.DescendantsOutsideGroup(pid);
         ProcessGroup.Terminate(pid);
+        foreach (var child in escaped) ProcessGroup.TerminateProcess(child);
         using var grace = new CancellationTokenSource(options.Value.KillGracePeriod);
         try
         {
@@ -72,14 +74,13 @@ public sealed class ProcessBackend(IOptions<RunnerOptions> options, ILogger<Proc
             logger.LogInformation("Step process {Pid} ignored SIGTERM; killing its group", pid);
         }
         ProcessGroup.Kill(pid);
-        // Anything that left the group with its own setsid is still a descendant: end it too.
-        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        foreach (var child in escaped) ProcessGroup.KillProcess(child);
         await process.WaitForExitAsync(CancellationToken.None);
     }
 
     private static ProcessStartInfo CreateStartInfo(StepLaunch launch)
     {
-        var info = new ProcessStartInfo("setsid")
+        var info = new ProcessStartInfo("env")
         {
             WorkingDirectory = launch.WorkingDirectory,
             RedirectStandardInput = true,
@@ -87,7 +88,7 @@ public sealed class ProcessBackend(IOptions<RunnerOptions> options, ILogger<Proc
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "bash", "-eo", "pipefail", "-c", launch.Script })
+        foreach (var argument in new[] { "--default-signal=PIPE", "setsid", "bash", "-eo", "pipefail", "-c", launch.Script })
             info.ArgumentList.Add(argument);
 
         // The step sees only what it is given plus a few basics: never the orchestrator's own

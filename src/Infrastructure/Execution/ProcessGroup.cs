@@ -18,6 +18,43 @@ internal static class ProcessGroup
     /// <summary>True while any process of the group is alive (kill with signal 0 only checks).</summary>
     public static bool IsAlive(int groupLeaderPid) => kill(-groupLeaderPid, 0) == 0;
 
+    public static void TerminateProcess(int pid) => _ = kill(pid, SigTerm);
+
+    public static void KillProcess(int pid) => _ = kill(pid, SigKill);
+
+    /// <summary>
+    /// Descendants of <paramref name="leaderPid"/> that left its group (<c>setsid</c>, a daemon's own
+    /// session). Found through /proc while the leader still links them; once it dies they belong to init.
+    /// </summary>
+    public static IReadOnlyList<int> DescendantsOutsideGroup(int leaderPid)
+    {
+        var children = new Dictionary<int, List<(int Pid, int Group)>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { continue; } // ended meanwhile
+            // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length < 3 || !int.TryParse(fields[1], out var parent) || !int.TryParse(fields[2], out var group)) continue;
+            if (!children.TryGetValue(parent, out var list)) children[parent] = list = [];
+            list.Add((pid, group));
+        }
+        var outside = new List<int>();
+        var pending = new Stack<int>([leaderPid]);
+        while (pending.TryPop(out var current))
+        {
+            if (!children.TryGetValue(current, out var list)) continue;
+            foreach (var (pid, group) in list)
+            {
+                if (group != leaderPid) outside.Add(pid);
+                pending.Push(pid);
+            }
+        }
+        return outside;
+    }
+
     // DllImport rather than LibraryImport: the source-generated form needs unsafe code enabled.
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

@@ -76,13 +76,19 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
             Directory.CreateDirectory(Path.GetDirectoryName(mirror)!);
             var init = await RunAsync(null, cancellationToken, "init", "--quiet", "--bare", mirror);
             if (init.ExitCode != 0) throw new GitException($"git could not create a mirror: {init.Error}");
-            await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl);
+            var add = await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl);
+            if (add.ExitCode != 0) throw new GitException($"git could not set up the mirror's remote: {add.Error}");
             return;
         }
         // The project's URL may have been changed since the last fetch; a file read is cheaper than a git call.
         var config = await File.ReadAllTextAsync(Path.Combine(mirror, "config"), cancellationToken);
         if (!config.Contains($"url = {repoUrl}\n", StringComparison.Ordinal))
-            await RunAsync(mirror, cancellationToken, "remote", "set-url", "origin", repoUrl);
+        {
+            // A mirror left half-made (a crash between init and remote add) has no origin yet: add it.
+            var setUrl = await RunAsync(mirror, cancellationToken, "remote", "set-url", "origin", repoUrl);
+            if (setUrl.ExitCode != 0 && (await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl)) is { ExitCode: not 0 } add)
+                throw new GitException($"git could not set the mirror's remote to {repoUrl}: {add.Error}");
+        }
     }
 
     private async Task<string?> TryRevParseAsync(string mirror, string revision, CancellationToken cancellationToken)
