@@ -34,11 +34,8 @@ public static class DependencyInjection
             if (database.IsPostgres)
                 options.UseNpgsql(database.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
             else
-            {
                 options.UseSqlite(string.IsNullOrWhiteSpace(database.ConnectionString) ? SqliteConnectionString(comet) : database.ConnectionString,
                     o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
-                options.AddInterceptors(SqliteSettings);
-            }
 
             // Migrations are written by hand and have no model snapshot to compare with,
             // so EF would always see "pending model changes". The migration tests cover the schema instead.
@@ -65,8 +62,6 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<CometOptions>, CometOptionsValidator>();
         return services;
     }
-
-    private static readonly SqliteConnectionSettings SqliteSettings = new();
 
     private static string SqliteConnectionString(CometOptions comet)
     {

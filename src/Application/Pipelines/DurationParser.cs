@@ -21,6 +21,10 @@ public static class DurationParser
     // Largest first: "1h30m" is fine, "30m1h" is a typo.
     private static readonly string[] Order = ["d", "h", "m", "s", "ms"];
 
+    /// <summary>A duration for people, in the file's units: 2s, 10m, 1.5h.</summary>
+    public static string Format(TimeSpan value) =>
+        value.TotalHours >= 1 ? $"{value.TotalHours:0.#}h" : value.TotalMinutes >= 1 ? $"{value.TotalMinutes:0.#}m" : $"{value.TotalSeconds:0.#}s";
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = default;

@@ -33,7 +33,8 @@ public sealed class DataFolderNodeIdentity(IOptions<CometOptions> comet) : INode
         var path = Path.Combine(comet.Value.DataDirFullPath, "node-id");
         if (File.Exists(path)) return File.ReadAllText(path).Trim();
         Directory.CreateDirectory(comet.Value.DataDirFullPath);
-        var id = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(64, Environment.MachineName.Length + 33)];
+        var host = Environment.MachineName;
+        var id = $"{(host.Length > 31 ? host[..31] : host)}-{Guid.NewGuid():N}"; // fits the 64-character lease column
         File.WriteAllText(path, id);
         return id;
     });

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Pipelines;
 using Comet.Application.Runs.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,7 +55,7 @@ public sealed class ProcessBackend(IOptions<RunnerOptions> options, ILogger<Proc
         if (!killed) return new StepOutcome(process.ExitCode, false, false, duration);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         await log.WriteLineAsync(timedOut
-            ? $"[comet] step timed out after {FormatDuration(launch.Timeout!.Value)}; its processes were killed"
+            ? $"[comet] step timed out after {DurationParser.Format(launch.Timeout!.Value)}; its processes were killed"
             : "[comet] step cancelled; its processes were killed");
         return new StepOutcome(null, timedOut, !timedOut, duration);
     }
@@ -101,7 +102,4 @@ public sealed class ProcessBackend(IOptions<RunnerOptions> options, ILogger<Proc
         foreach (var (name, value) in launch.Environment) info.Environment[name] = value;
         return info;
     }
-
-    private static string FormatDuration(TimeSpan value) =>
-        value.TotalHours >= 1 ? $"{value.TotalHours:0.#}h" : value.TotalMinutes >= 1 ? $"{value.TotalMinutes:0.#}m" : $"{value.TotalSeconds:0.#}s";
 }

@@ -42,11 +42,8 @@ public static class WebhookEndpoints
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var answer = await mediator.Send(new ReceiveWebhookCommand(forge, slug, headers, body), ct);
         if (answer.StatusCode >= 400)
-        {
-            var outcome = System.Text.Json.JsonSerializer.Deserialize<WebhookOutcome>(answer.Json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
-            return TypedResults.Problem(detail: outcome?.Detail, statusCode: answer.StatusCode,
+            return TypedResults.Problem(detail: answer.Detail, statusCode: answer.StatusCode,
                 title: answer.StatusCode == StatusCodes.Status401Unauthorized ? "Signature check failed" : "Not found");
-        }
         return Results.Content(answer.Json, "application/json", statusCode: answer.StatusCode);
     }
 

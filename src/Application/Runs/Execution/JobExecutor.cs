@@ -1,4 +1,5 @@
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Pipelines;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -51,7 +52,7 @@ public sealed class JobExecutor(
                 return;
             }
             if (timeout.IsCancellationRequested && !cancel.IsCancellationRequested)
-                outcome = JobOutcome.Failed($"the job timed out after {DurationText(jobTimeout)}");
+                outcome = JobOutcome.Failed($"the job timed out after {DurationParser.Format(jobTimeout)}");
             await heartbeatStop.CancelAsync();
             await FinishAsync(job, spec, outcome, CancellationToken.None);
         }
@@ -107,7 +108,7 @@ public sealed class JobExecutor(
                 foreach (var (name, value) in stepSpec.Environment) stepEnvironment[name] = value;
                 outcome = await backend.RunAsync(new StepLaunch(stepSpec.Run, folders.Workspace, stepEnvironment, stepSpec.Timeout), log, cancellationToken);
                 if (outcome.Cancelled && jobTimedOut())
-                    await log.WriteLineAsync($"[comet] the job timed out after {DurationText(jobTimeout)}; this step was stopped");
+                    await log.WriteLineAsync($"[comet] the job timed out after {DurationParser.Format(jobTimeout)}; this step was stopped");
             }
 
             // A step stopped by the job's time limit failed: nobody cancelled it.
@@ -183,9 +184,6 @@ public sealed class JobExecutor(
     }
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
-
-    private static string DurationText(TimeSpan value) =>
-        value.TotalHours >= 1 ? $"{value.TotalHours:0.#}h" : value.TotalMinutes >= 1 ? $"{value.TotalMinutes:0.#}m" : $"{value.TotalSeconds:0.#}s";
 
     private sealed record JobOutcome(JobStatus Status, string? Note)
     {

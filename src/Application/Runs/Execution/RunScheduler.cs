@@ -45,12 +45,14 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IOption
             foreach (var job in current.Values.Where(j => j.Status is JobStatus.Created or JobStatus.Waiting))
             {
                 var needs = job.Needs.Select(n => current.GetValueOrDefault(n)).ToList();
-                var blocker = needs.FirstOrDefault(n => n is null || Blocks(n));
-                if (blocker is not null || needs.Any(n => n is null))
+                if (needs.Any(n => n is null))
                 {
-                    job.MoveTo(JobStatus.Skipped, now, blocker is null
-                        ? "a job it needs is not part of this run"
-                        : $"skipped because '{blocker.Name}' {StatusWord(blocker.Status)}");
+                    job.MoveTo(JobStatus.Skipped, now, "a job it needs is not part of this run");
+                    changed = true;
+                }
+                else if (needs.FirstOrDefault(n => Blocks(n!)) is { } blocker)
+                {
+                    job.MoveTo(JobStatus.Skipped, now, $"skipped because '{blocker.Name}' {StatusWord(blocker.Status)}");
                     changed = true;
                 }
                 else if (needs.All(n => Passed(n!)))

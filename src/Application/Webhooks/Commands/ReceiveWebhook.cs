@@ -15,7 +15,8 @@ public sealed record ReceiveWebhookCommand(string Forge, string? Slug, IReadOnly
     : IRequest<WebhookAnswer>;
 
 /// <summary>The HTTP answer to a delivery; a redelivery gets the same one.</summary>
-public sealed record WebhookAnswer(int StatusCode, string Json);
+/// <param name="Detail">What went wrong, for an error answer (the host writes those as problem+json).</param>
+public sealed record WebhookAnswer(int StatusCode, string Json, string? Detail = null);
 
 /// <summary>The body of a webhook answer.</summary>
 public sealed record WebhookOutcome(string Outcome, string Detail, Guid? DeliveryId, Guid? RunId = null, long? RunNumber = null);
@@ -48,13 +49,15 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
         if (project is null)
         {
             if (candidates.Count == 0)
-                return new WebhookAnswer(404, Serialize(new WebhookOutcome("no_project",
-                    "No project matches this repository; register it first or use /hooks/{forge}/{slug}.", null)));
+            {
+                const string noProject = "No project matches this repository; register it first or use /hooks/{forge}/{slug}.";
+                return new WebhookAnswer(404, Serialize(new WebhookOutcome("no_project", noProject, null)), noProject);
+            }
             var rejected = new Delivery(candidates[0].Id, StatusNameOf(forge), deliveryId, eventName, now);
             var detail = signature is null
                 ? $"The {headers.SignatureHeader} header is missing."
                 : $"The {headers.SignatureHeader} header does not match the project's webhook secret.";
-            var answer = new WebhookAnswer(401, Serialize(new WebhookOutcome("rejected", detail, rejected.Id)));
+            var answer = new WebhookAnswer(401, Serialize(new WebhookOutcome("rejected", detail, rejected.Id)), detail);
             rejected.Record("rejected", detail, answer.StatusCode, answer.Json, null);
             db.Deliveries.Add(rejected);
             await db.SaveChangesAsync(cancellationToken);
