@@ -1,3 +1,4 @@
+using Comet.Gateway;
 using Comet.Gateway.Forwarding;
 using Comet.Infrastructure;
 using Comet.Infrastructure.Hosting;
@@ -5,20 +6,19 @@ using Comet.Infrastructure.Logging;
 
 return await HostStartup.RunGuardedAsync("Comet gateway", async () =>
 {
-    // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
+    // Content root = the binary's folder, so appsettings.json and gateway.json are found whatever the working directory.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var comet = builder.ReadCometOptions();
     builder.Logging.AddCometLogging(comet.DataDirFullPath, "gateway");
     builder.ListenOnLoopbackUnlessConfigured(comet.GatewayPort);
+    // Each route decides its body limit (Gateway:MaxRequestBodyBytes); Kestrel's global 30 MB would answer first.
+    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 
     builder.Services.AddCometOptions(builder.Configuration);
-    builder.Services.AddOrchestratorForwarding(builder.Configuration);
-    builder.Services.AddCometProblemDetails();
+    builder.Services.AddGateway(builder.Configuration);
 
     var app = builder.Build();
-    // Anything the gateway does not route gets a 404 problem+json.
-    app.UseStatusCodePages();
-    app.MapOrchestratorRoutes();
+    app.UseGateway();
     await app.RunAsync();
 });
 

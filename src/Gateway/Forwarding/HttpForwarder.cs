@@ -1,15 +1,18 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using Comet.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Comet.Gateway.Forwarding;
 
 /// <summary>
-/// Forwards one request to a downstream and streams the answer back. Bodies are never buffered in
-/// either direction, so Server-Sent Events arrive as they are sent and large downloads keep memory flat.
+/// Forwards one request to a downstream and streams the answer back. Bodies are never buffered in either direction,
+/// so Server-Sent Events arrive as they are sent and large downloads keep memory flat.
 /// </summary>
-public sealed class HttpForwarder(HttpMessageInvoker invoker, IProblemDetailsService problems, ILogger<HttpForwarder> logger)
+public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarder> logger)
 {
     // RFC 9110 §7.6.1: these describe one connection, not the message, and must not be forwarded.
     private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -20,44 +23,48 @@ public sealed class HttpForwarder(HttpMessageInvoker invoker, IProblemDetailsSer
 
     private const int CopyBufferSize = 81920;
 
-    public static SocketsHttpHandler CreateHandler() => new()
+    /// <summary>Sends the request through the route's resilience pipeline; returns what went wrong upstream, or null.</summary>
+    public async Task<string?> ForwardAsync(HttpContext context, GatewayRoute route, Uri target, HttpMessageInvoker invoker, string requestId)
     {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        EnableMultipleHttp2Connections = true,
-    };
-
-    public async Task ForwardAsync(HttpContext context, Uri downstreamBase, TimeSpan headersTimeout)
-    {
-        using var request = CreateDownstreamRequest(context, downstreamBase);
+        using var request = CreateDownstreamRequest(context, target);
         HttpResponseMessage response;
-        using (var headersDeadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        try
         {
-            headersDeadline.CancelAfter(headersTimeout);
-            try
-            {
-                response = await invoker.SendAsync(request, headersDeadline.Token);
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                return; // the client went away; nobody is left to answer
-            }
-            catch (OperationCanceledException)
-            {
-                await WriteProblem(context, StatusCodes.Status504GatewayTimeout, "Gateway timeout",
-                    $"The upstream service did not answer within {headersTimeout.TotalSeconds:0} seconds.");
-                return;
-            }
-            catch (HttpRequestException ex)
-            {
-                logger.LogWarning(ex, "Forwarding {Method} {Path} to {Downstream} failed", context.Request.Method, context.Request.Path, downstreamBase);
-                await WriteProblem(context, StatusCodes.Status502BadGateway, "Bad gateway", DescribeFailure(ex));
-                return;
-            }
+            response = await route.Resilience.Pipeline.ExecuteAsync(
+                static (state, token) => new ValueTask<HttpResponseMessage>(state.invoker.SendAsync(state.request, token)),
+                (invoker, request), context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return null; // the client went away; nobody is left to answer
+        }
+        catch (BrokenCircuitException ex)
+        {
+            var retryAfter = ex.RetryAfter ?? route.Resilience.BreakDuration;
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                $"Calls to {route.Label} are paused after repeated failures of its upstream service; try again later.");
+            return "circuit_open";
+        }
+        catch (TimeoutRejectedException)
+        {
+            await problems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "Gateway timeout",
+                $"The upstream service did not answer within {route.Resilience.Timeout.TotalSeconds:0.###} seconds.");
+            return "timeout";
+        }
+        catch (HttpRequestException ex) when (FindBadRequest(ex) is { } tooLarge)
+        {
+            // Kestrel refused to read more of the client's body (over the size limit) while we were sending it.
+            await problems.WriteAsync(context, tooLarge.StatusCode, tooLarge.StatusCode == 413 ? "Request body too large" : "Bad request", tooLarge.Message);
+            return null;
+        }
+        catch (HttpRequestException ex)
+        {
+            var (kind, detail) = DescribeFailure(ex);
+            logger.LogWarning(ex, "Forwarding {Method} {Path} to {Downstream} failed (request {RequestId})",
+                context.Request.Method, context.Request.Path, target.GetLeftPart(UriPartial.Authority), requestId);
+            await problems.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway", detail);
+            return kind;
         }
 
         using (response)
@@ -76,21 +83,18 @@ public sealed class HttpForwarder(HttpMessageInvoker invoker, IProblemDetailsSer
             catch (IOException ex) when (!context.RequestAborted.IsCancellationRequested)
             {
                 // The downstream broke off mid-body; headers are gone, so all we can do is stop.
-                logger.LogWarning(ex, "Downstream body for {Path} ended early", context.Request.Path);
+                logger.LogWarning(ex, "Downstream body for {Path} ended early (request {RequestId})", context.Request.Path, requestId);
                 context.Abort();
+                return "reset";
             }
         }
+        return null;
     }
 
-    private static HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri downstreamBase)
+    private static HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri target)
     {
         var incoming = context.Request;
-        var target = new UriBuilder(downstreamBase)
-        {
-            Path = downstreamBase.AbsolutePath.TrimEnd('/') + incoming.PathBase + incoming.Path,
-            Query = incoming.QueryString.HasValue ? incoming.QueryString.Value![1..] : "",
-        }.Uri;
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), target)
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
@@ -100,12 +104,15 @@ public sealed class HttpForwarder(HttpMessageInvoker invoker, IProblemDetailsSer
             request.Content = new StreamContent(incoming.Body, CopyBufferSize);
 
         // Headers the client names in Connection are hop-by-hop too (RFC 9110 §7.6.1).
-        var connectionOptions = new HashSet<string>(
-            incoming.Headers.Connection.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
-            StringComparer.OrdinalIgnoreCase);
+        var connection = incoming.Headers.Connection;
+        HashSet<string>? connectionOptions = null;
+        if (connection.Count > 0)
+            connectionOptions = new HashSet<string>(
+                connection.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
+                StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in incoming.Headers)
         {
-            if (HopByHopHeaders.Contains(name) || connectionOptions.Contains(name)
+            if (HopByHopHeaders.Contains(name) || connectionOptions?.Contains(name) == true
                 || string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase)) continue;
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
@@ -133,43 +140,51 @@ public sealed class HttpForwarder(HttpMessageInvoker invoker, IProblemDetailsSer
     private static void CopyResponseHeaders(HttpResponseMessage from, HttpResponse to)
     {
         to.StatusCode = (int)from.StatusCode;
-        var connectionOptions = new HashSet<string>(from.Headers.Connection, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in from.Headers.Concat(from.Content.Headers))
+        var connection = from.Headers.Connection;
+        foreach (var (name, values) in from.Headers.NonValidated)
         {
-            if (HopByHopHeaders.Contains(name) || connectionOptions.Contains(name)) continue;
-            to.Headers[name] = values.ToArray();
+            if (HopByHopHeaders.Contains(name) || (connection.Count > 0 && connection.Contains(name))) continue;
+            to.Headers[name] = ToStringValues(values);
         }
+        foreach (var (name, values) in from.Content.Headers.NonValidated)
+            to.Headers[name] = ToStringValues(values);
     }
+
+    private static Microsoft.Extensions.Primitives.StringValues ToStringValues(HeaderStringValues values) =>
+        values.Count == 1 ? new(values.ToString()) : new(values.ToArray());
 
     private static async Task CopyFlushingAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {
-        var buffer = new byte[CopyBufferSize];
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
         {
-            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            // Flush each chunk: an event stream must not wait for the buffer to fill.
-            await destination.FlushAsync(cancellationToken);
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                // Flush each chunk: an event stream must not wait for the buffer to fill.
+                await destination.FlushAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static string DescribeFailure(HttpRequestException ex) => ex.InnerException switch
+    private static BadHttpRequestException? FindBadRequest(Exception ex)
+    {
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+            if (inner is BadHttpRequestException bad) return bad;
+        return null;
+    }
+
+    private static (string Kind, string Detail) DescribeFailure(HttpRequestException ex) => ex.InnerException switch
     {
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
-            "The upstream service refused the connection; it may not be running.",
-        SocketException socket => $"The upstream service could not be reached ({socket.SocketErrorCode}).",
-        IOException => "The upstream service closed the connection before answering.",
-        _ => "The upstream service could not be reached: " + ex.Message,
+            ("refused", "The upstream service refused the connection; it may not be running."),
+        SocketException socket => ("unreachable", $"The upstream service could not be reached ({socket.SocketErrorCode})."),
+        IOException => ("reset", "The upstream service closed the connection before answering."),
+        _ => ("unreachable", "The upstream service could not be reached: " + ex.Message),
     };
-
-    private async Task WriteProblem(HttpContext context, int status, string title, string detail)
-    {
-        if (context.Response.HasStarted) { context.Abort(); return; }
-        context.Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
-    }
 }

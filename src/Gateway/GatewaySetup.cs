@@ -1,0 +1,108 @@
+using System.Diagnostics.Metrics;
+using Comet.Gateway.Configuration;
+using Comet.Gateway.Forwarding;
+using Comet.Gateway.Observability;
+using Comet.Gateway.OpenApi;
+using Comet.Gateway.RateLimiting;
+using Comet.Gateway.Security;
+using Comet.Infrastructure.Hosting;
+using Comet.Infrastructure.Observability;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace Comet.Gateway;
+
+/// <summary>The gateway's services and its request pipeline, in one visible order.</summary>
+public static class GatewaySetup
+{
+    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        services.AddCometProblemDetails();
+        services.AddSingleton<RouteTableProvider>();
+        services.AddSingleton<DownstreamClients>();
+        services.AddSingleton<GatewayProblems>();
+        services.AddSingleton<HttpForwarder>();
+        services.AddSingleton<WebSocketForwarder>();
+        services.AddSingleton<EdgeAuthentication>();
+        services.AddSingleton<GatewayRequestHandler>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LocalWindowCounter>();
+        var redis = configuration["Redis:Configuration"];
+        if (string.IsNullOrWhiteSpace(redis))
+            services.AddSingleton<IWindowCounter>(p => p.GetRequiredService<LocalWindowCounter>());
+        else
+            services.AddSingleton<IWindowCounter>(p => new RedisWindowCounter(redis, p.GetRequiredService<LocalWindowCounter>(),
+                p.GetRequiredService<ILogger<RedisWindowCounter>>()));
+        services.AddSingleton<ClientWindowRateLimiter>();
+        services.AddSingleton<ClientRateLimiting>();
+
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton(p => new PrometheusMetrics(p.GetRequiredService<IMeterFactory>(), GatewayMetrics.MeterName));
+
+        if (options.Jwt.IsConfigured)
+        {
+            services.AddSingleton(p => new JwksConfigurationManager(options.Jwt,
+                new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false }), p.GetRequiredService<ILogger<JwksConfigurationManager>>()));
+            services.AddAuthentication().AddJwtBearer(GatewayOptions.JwtOptions.Scheme, _ => { });
+            services.AddOptions<JwtBearerOptions>(GatewayOptions.JwtOptions.Scheme)
+                .Configure<JwksConfigurationManager>((bearer, keys) => EdgeAuthentication.Configure(bearer, options.Jwt, keys));
+        }
+
+        if (options.Cors.AllowedOrigins.Length > 0)
+            services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            {
+                var c = options.Cors;
+                if (c.AllowedOrigins.Contains("*")) policy.AllowAnyOrigin(); else policy.WithOrigins(c.AllowedOrigins);
+                if (c.AllowedMethods.Length == 0) policy.AllowAnyMethod(); else policy.WithMethods(c.AllowedMethods);
+                if (c.AllowedHeaders.Length == 0) policy.AllowAnyHeader(); else policy.WithHeaders(c.AllowedHeaders);
+                if (c.ExposedHeaders.Length > 0) policy.WithExposedHeaders(c.ExposedHeaders);
+                if (c.AllowCredentials) policy.AllowCredentials();
+            }));
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o => o.SwaggerDoc(CombinedOpenApiDocument.GatewayDocumentName, new OpenApiInfo
+        {
+            Title = "Comet gateway",
+            Version = "v1",
+        }));
+        services.AddSingleton<CombinedOpenApiDocument>();
+        return services;
+    }
+
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        // Load the route file now: an invalid one stops start-up with its errors.
+        app.Services.GetRequiredService<RouteTableProvider>();
+        // Listen to the instruments before the first request, not from the first scrape.
+        app.Services.GetRequiredService<PrometheusMetrics>();
+
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint(CombinedOpenApiDocument.Path, "Comet API");
+            o.DocumentTitle = "Comet API";
+        });
+        app.UseWebSockets();
+        app.UseRouting();
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Cors.AllowedOrigins.Length > 0) app.UseCors();
+
+        // The gateway's own endpoints; everything else goes through the route table.
+        app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Scrape(), PrometheusMetrics.ContentType))
+            .WithTags("Gateway").WithSummary("The gateway's metrics in Prometheus text format.");
+        app.MapGet(CombinedOpenApiDocument.Path, async (CombinedOpenApiDocument document, CancellationToken cancellationToken) =>
+                Results.Text(await document.BuildAsync(cancellationToken), "application/json"))
+            .ExcludeFromDescription();
+        app.UseEndpoints(_ => { });
+
+        var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
+        app.Run(handler.HandleAsync);
+        return app;
+    }
+}
