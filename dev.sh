@@ -77,7 +77,9 @@ start_host() {
   log="$LOG_DIR/$(lower "$host").console.log"
   port_in_use "$port" && die "port $port is already in use; set COMET_$(printf '%s' "$host" | tr '[:lower:]' '[:upper:]')_PORT to another port"
   # setsid: the host gets its own session, so it survives this shell and a stop can end its whole group.
+  # The gateway reads the route file in the repository, so edits to it take effect while it runs.
   COMET_DATA_DIR="$DATA_DIR" COMET_GATEWAY_PORT="$GATEWAY_PORT" COMET_ORCHESTRATOR_PORT="$ORCHESTRATOR_PORT" \
+    Gateway__RouteFile="${Gateway__RouteFile:-$ROOT/src/Gateway/gateway.json}" \
     setsid dotnet "$dll" >"$log" 2>&1 </dev/null &
   printf '%s' "$!" >"$(pid_file "$host")"
 }
@@ -123,6 +125,8 @@ print_urls() {
   say "  Gateway:      http://127.0.0.1:$GATEWAY_PORT"
   say "  Swagger UI:   http://127.0.0.1:$GATEWAY_PORT/swagger"
   say "  Health:       http://127.0.0.1:$GATEWAY_PORT/health/ready"
+  say "  Metrics:      http://127.0.0.1:$GATEWAY_PORT/metrics"
+  say "  Routes:       ${Gateway__RouteFile:-$ROOT/src/Gateway/gateway.json} (edits apply while running)"
   say "  Orchestrator: http://127.0.0.1:$ORCHESTRATOR_PORT (direct)"
 }
 
