@@ -84,11 +84,12 @@ public static class GatewaySetup
 
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
-        app.UseSwaggerUI(o =>
+        // Only under /swagger: the UI middleware would otherwise test every forwarded request's path.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint(CombinedOpenApiDocument.Path, "Comet API");
             o.DocumentTitle = "Comet API";
-        });
+        }));
         app.UseWebSockets();
         app.UseRouting();
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Cors.AllowedOrigins.Length > 0) app.UseCors();

@@ -51,15 +51,13 @@ public abstract class GatewayForwardingTests
     [TestCase("GET", "/api/v1/runs/7/jobs/3/steps/0/log", "?offset=100&follow=true")]
     [TestCase("DELETE", "/api/v1/projects/my-app", "")]
     [TestCase("POST", "/hooks/github", "?delivery=abc")]
-    [TestCase("GET", "/hooks/gitlab/my-app", "")]
-    [TestCase("GET", "/swagger/v1/swagger.json", "")]
-    [TestCase("GET", "/swagger", "")]
+    [TestCase("POST", "/hooks/gitlab/my-app", "")]
     [TestCase("GET", "/health/ready", "")]
     [TestCase("GET", "/api/v1/search", "?q=a%20b%26c&tag=x%2Fy&empty=")]
-    public async Task Routed_prefixes_are_forwarded_with_method_path_and_query_intact(string method, string path, string query)
+    public async Task Comet_paths_of_the_shipped_route_file_are_forwarded_with_method_path_and_query_intact(string method, string path, string query)
     {
         var marker = Marker();
-        var target = (path.EndsWith("/swagger") ? path : path + "/" + marker) + query + (query.Length == 0 ? "?m=" : "&m=") + marker;
+        var target = path + "/" + marker + query + (query.Length == 0 ? "?m=" : "&m=") + marker;
         using var request = new HttpRequestMessage(new HttpMethod(method), target);
 
         using var response = await Client.SendAsync(request);

@@ -2,12 +2,13 @@ using System.Text.Json;
 using Comet.Gateway.RateLimiting;
 using Comet.Gateway.Resilience;
 using Comet.Gateway.Routing;
+using Comet.Infrastructure.Hosting;
 
 namespace Comet.Gateway.Configuration;
 
 /// <summary>A route file that cannot be used; each error names the route and the key.</summary>
 public sealed class RouteFileException(string file, IReadOnlyList<string> errors)
-    : Exception($"{file} is invalid: " + string.Join(" ", errors))
+    : InvalidConfigurationException($"{file} is invalid: " + string.Join(" ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
 }
@@ -187,8 +188,10 @@ public static class RouteTableBuilder
         if (!options.EnableRateLimiting) return null;
         var period = Try(() => RateLimitRule.ParsePeriod(options.Period), m => error("RateLimitOptions.Period " + m));
         if (options.Limit <= 0) error($"RateLimitOptions.Limit must be at least 1, not {options.Limit}.");
+        var banOk = options.PeriodTimespan >= 0 && options.PeriodTimespan <= RateLimitRule.MaxPeriod.TotalSeconds;
         if (options.PeriodTimespan < 0 || double.IsNaN(options.PeriodTimespan)) error($"RateLimitOptions.PeriodTimespan must be 0 or more seconds, not {options.PeriodTimespan}.");
-        if (period is null || options.Limit <= 0 || options.PeriodTimespan < 0) return null;
+        else if (!banOk) error($"RateLimitOptions.PeriodTimespan must be at most {RateLimitRule.MaxPeriod.TotalSeconds:0} seconds ({RateLimitRule.MaxPeriod.TotalDays:0} days), not {options.PeriodTimespan}.");
+        if (period is null || options.Limit <= 0 || !banOk) return null;
         return new RateLimitRule
         {
             PeriodText = options.Period!.Trim(),

@@ -84,6 +84,12 @@ public sealed class RouteTableProvider : IDisposable
                 _logger.LogError("The changed {RouteFile} was rejected; the previous routes stay in force. {Errors}",
                     FilePath, string.Join(" ", ex.Errors));
             }
+            catch (Exception ex)
+            {
+                // A builder bug must not escape this timer callback: that would end the process.
+                _loadedHash = hash;
+                _logger.LogError(ex, "The changed {RouteFile} could not be loaded; the previous routes stay in force.", FilePath);
+            }
         }
     }
 

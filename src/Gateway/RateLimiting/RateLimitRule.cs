@@ -15,6 +15,9 @@ public sealed partial class RateLimitRule
 
     public required IReadOnlySet<string> Whitelist { get; init; }
 
+    /// <summary>The longest Period or PeriodTimespan: window ends stay far from DateTimeOffset's end (year 9999).</summary>
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(3650);
+
     /// <summary>Parses Ocelot's period notation: a number and ms, s, m, h or d ("1s", "5m", "1h", "1d").</summary>
     public static TimeSpan ParsePeriod(string? text)
     {
@@ -22,16 +25,17 @@ public sealed partial class RateLimitRule
         if (!match.Success)
             throw new FormatException($"'{text}' is not a period; write a number and ms, s, m, h or d, like 1s, 5m, 1h or 1d.");
         var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var period = match.Groups[2].Value switch
+        var milliseconds = amount * match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "s" => TimeSpan.FromSeconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            _ => TimeSpan.FromDays(amount),
+            "ms" => 1,
+            "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => 86_400_000,
         };
-        if (period < TimeSpan.FromMilliseconds(1)) throw new FormatException($"'{text}' is shorter than a millisecond.");
-        return period;
+        if (milliseconds < 1) throw new FormatException($"'{text}' is shorter than a millisecond.");
+        if (milliseconds > MaxPeriod.TotalMilliseconds) throw new FormatException($"'{text}' is longer than {MaxPeriod.TotalDays:0}d.");
+        return TimeSpan.FromMilliseconds(milliseconds);
     }
 
     [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")]

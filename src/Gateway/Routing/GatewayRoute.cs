@@ -34,7 +34,8 @@ public sealed class GatewayRoute
     /// <summary>Names this route's rate-limit counters; stable across reloads while the route keeps its template and methods.</summary>
     public string RateLimitKey => Methods.Count == 0 ? Upstream.Text : string.Join(',', Methods.Order()) + " " + Upstream.Text;
 
-    public bool Allows(string method) => Methods.Count == 0 || Methods.Contains(method);
+    /// <summary>Methods compare case-insensitively: Kestrel passes a request line's "get" on as it came.</summary>
+    public bool Allows(string method) => Methods.Count == 0 || Methods.Contains(method) || Methods.Contains(method.ToUpperInvariant());
 }
 
 /// <summary>A request path matched to a route, with the placeholder values.</summary>

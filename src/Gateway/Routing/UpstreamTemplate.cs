@@ -45,8 +45,10 @@ public sealed class UpstreamTemplate
             var segment = segments[i];
             if (i == segments.Length - 1 && segment == "{" + CatchAllName + "}")
             {
+                if (names.Contains(CatchAllName, StringComparer.Ordinal))
+                    throw new FormatException($"'{template}' uses {{{CatchAllName}}} twice.");
                 // Optional, so that /api/{everything} also answers /api itself.
-                pattern.Append("(?:/(?<").Append(CatchAllName).Append(">.*))?");
+                pattern.Append("(?:/(?<").Append(GroupName(names.Count)).Append(">.*))?");
                 names.Add(CatchAllName);
                 isCatchAll = true;
                 break;
@@ -58,8 +60,8 @@ public sealed class UpstreamTemplate
                 {
                     if (names.Contains(part.Text, StringComparer.Ordinal))
                         throw new FormatException($"'{template}' uses {{{part.Text}}} twice.");
+                    pattern.Append("(?<").Append(GroupName(names.Count)).Append(">[^/]+?)");
                     names.Add(part.Text);
-                    pattern.Append("(?<").Append(part.Text).Append(">[^/]+?)");
                 }
                 else
                 {
@@ -90,10 +92,13 @@ public sealed class UpstreamTemplate
             return true;
         }
         var found = new Dictionary<string, string>(Placeholders.Count, StringComparer.Ordinal);
-        foreach (var name in Placeholders) found[name] = match.Groups[name].Value;
+        for (var i = 0; i < Placeholders.Count; i++) found[Placeholders[i]] = match.Groups[GroupName(i)].Value;
         values = found;
         return true;
     }
+
+    /// <summary>Regex group names are generated: a placeholder may be named "1st", which .NET does not take as a group name.</summary>
+    private static string GroupName(int index) => "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 }

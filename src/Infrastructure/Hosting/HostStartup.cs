@@ -42,6 +42,11 @@ public static class HostStartup
             await Console.Error.WriteLineAsync($"{hostName} cannot start, its configuration is invalid: {string.Join(" ", ex.Failures)}");
             return 2;
         }
+        catch (InvalidConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"{hostName} cannot start: {ex.Message}");
+            return 2;
+        }
         catch (InvalidOperationException ex) when (ex.Message.Contains("configuration value", StringComparison.OrdinalIgnoreCase))
         {
             await Console.Error.WriteLineAsync($"{hostName} cannot start, its configuration is invalid: {ex.Message}");
@@ -49,3 +54,6 @@ public static class HostStartup
         }
     }
 }
+
+/// <summary>A configuration file a host depends on (e.g. the gateway's route file) cannot be used; the message says why.</summary>
+public class InvalidConfigurationException(string message) : Exception(message);
