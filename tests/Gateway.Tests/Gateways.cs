@@ -81,6 +81,7 @@ public sealed class GatewayProcess : IGatewayUnderTest
     {
         _process = process;
         _dataDir = dataDir;
+        Port = port;
         Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
@@ -92,6 +93,12 @@ public sealed class GatewayProcess : IGatewayUnderTest
 
     public string ClientAddress => "127.0.0.1";
 
+    /// <summary>The loopback port the gateway listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The operating system's id of the gateway process (for /proc/{id}/status).</summary>
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
@@ -99,26 +106,7 @@ public sealed class GatewayProcess : IGatewayUnderTest
 
     public static async Task<GatewayProcess> StartAsync(Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Gateway.dll");
-        Assert.That(File.Exists(dll), Is.True, dll);
-        var dataDir = new TempDirectory("comet-gateway-process");
-        var port = FreePort.Next();
-
-        var start = new ProcessStartInfo(DotnetHost(), [dll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDir.Path,
-        };
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS" })
-            start.Environment.Remove(name);
-        start.Environment["COMET_DATA_DIR"] = dataDir.Path;
-        start.Environment["COMET_GATEWAY_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Gateway__OrchestratorUrl"] = orchestratorUrl.ToString();
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-
+        var (start, dataDir, port) = CreateStartInfo(orchestratorUrl, settings);
         var process = new Process { StartInfo = start };
         var gateway = new GatewayProcess(process, dataDir, port);
         process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
@@ -145,6 +133,66 @@ public sealed class GatewayProcess : IGatewayUnderTest
             }
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>
+    /// Runs the gateway and waits for it to exit on its own, for start-ups that must fail: its exit code and
+    /// everything it printed. Fails the test if it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
+        Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings, TimeSpan timeout)
+    {
+        var (start, dataDir, port) = CreateStartInfo(orchestratorUrl, settings);
+        var process = new Process { StartInfo = start };
+        var gateway = new GatewayProcess(process, dataDir, port);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var wait = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"the gateway was still running after {timeout.TotalSeconds} s:\n{gateway.Output}");
+            }
+            process.WaitForExit(); // drains the redirected output
+            return (process.ExitCode, gateway.Output);
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+    }
+
+    private static (ProcessStartInfo Start, TempDirectory DataDir, int Port) CreateStartInfo(
+        Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Gateway.dll");
+        Assert.That(File.Exists(dll), Is.True, dll);
+        var dataDir = new TempDirectory("comet-gateway-process");
+        var port = FreePort.Next();
+
+        var start = new ProcessStartInfo(DotnetHost(), [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDir.Path,
+        };
+        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS" })
+            start.Environment.Remove(name);
+        start.Environment["COMET_DATA_DIR"] = dataDir.Path;
+        start.Environment["COMET_GATEWAY_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Gateway__OrchestratorUrl"] = orchestratorUrl.ToString();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        return (start, dataDir, port);
     }
 
     private void Append(string? line)

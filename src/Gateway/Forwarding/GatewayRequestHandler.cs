@@ -4,7 +4,6 @@ using Comet.Gateway.Observability;
 using Comet.Gateway.RateLimiting;
 using Comet.Gateway.Routing;
 using Comet.Gateway.Security;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Comet.Gateway.Forwarding;
@@ -78,12 +77,13 @@ public sealed partial class GatewayRequestHandler(
             : await httpForwarder.ForwardAsync(context, route, target, invoker, requestId);
     }
 
-    /// <summary>Refuses a declared length over the limit now, and makes Kestrel stop a chunked body that grows past it.</summary>
+    /// <summary>Refuses a declared length over the limit now (Kestrel holds the body to its declared length), and
+    /// counts a body of unknown length as it is read, stopping it once it grows past the limit.</summary>
     private bool LimitBody(HttpContext context)
     {
         if (context.Request.ContentLength > _maxBodyBytes) return false;
-        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = _maxBodyBytes;
+        if (context.Request.ContentLength is null)
+            context.Request.Body = new LimitedRequestBody(context.Request.Body, _maxBodyBytes);
         return true;
     }
 

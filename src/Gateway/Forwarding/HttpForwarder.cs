@@ -30,9 +30,7 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         HttpResponseMessage response;
         try
         {
-            response = await route.Resilience.Pipeline.ExecuteAsync(
-                static (state, token) => new ValueTask<HttpResponseMessage>(state.invoker.SendAsync(state.request, token)),
-                (invoker, request), context.RequestAborted);
+            response = await route.Resilience.SendAsync(invoker, request, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

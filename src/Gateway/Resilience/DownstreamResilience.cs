@@ -9,15 +9,20 @@ namespace Comet.Gateway.Resilience;
 /// </summary>
 public sealed class DownstreamResilience
 {
-    /// <summary>Polly's breaker measures failure ratios over a window; this long a window, and a ratio of 1, means
-    /// "the last N calls all failed", which is what Ocelot's ExceptionsAllowedBeforeBreaking meant.</summary>
+    /// <summary>Polly's breaker measures failure ratios over a window. A ratio of 1 over at least N calls, with the
+    /// statistics reset after every success (<see cref="SendAsync"/>), means "the last N calls all failed", which is
+    /// what Ocelot's ExceptionsAllowedBeforeBreaking meant. Without the reset, one success in the window would keep
+    /// the ratio under 1 and the breaker closed however many failures follow.</summary>
     private static readonly TimeSpan SamplingDuration = TimeSpan.FromSeconds(30);
+
+    private readonly CircuitBreakerManualControl? _control;
 
     public static readonly TimeSpan DefaultBreak = TimeSpan.FromSeconds(5);
 
     private DownstreamResilience(ResiliencePipeline<HttpResponseMessage> pipeline, TimeSpan timeout, TimeSpan breakDuration,
-        CircuitBreakerStateProvider? breaker)
+        CircuitBreakerStateProvider? breaker, CircuitBreakerManualControl? control)
     {
+        _control = control;
         Pipeline = pipeline;
         Timeout = timeout;
         BreakDuration = breakDuration;
@@ -36,9 +41,11 @@ public sealed class DownstreamResilience
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         CircuitBreakerStateProvider? state = null;
+        CircuitBreakerManualControl? control = null;
         if (failuresBeforeBreaking > 0)
         {
             state = new CircuitBreakerStateProvider();
+            control = new CircuitBreakerManualControl();
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 FailureRatio = 1.0,
@@ -46,11 +53,25 @@ public sealed class DownstreamResilience
                 SamplingDuration = SamplingDuration,
                 BreakDuration = breakDuration,
                 StateProvider = state,
+                ManualControl = control,
                 ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
             });
         }
         builder.AddTimeout(timeout);
-        return new DownstreamResilience(builder.Build(), timeout, breakDuration, state);
+        return new DownstreamResilience(builder.Build(), timeout, breakDuration, state, control);
+    }
+
+    /// <summary>Sends the request through the pipeline; a success while the breaker is closed ends the run of failures.</summary>
+    public async ValueTask<HttpResponseMessage> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await Pipeline.ExecuteAsync(
+            static (state, token) => new ValueTask<HttpResponseMessage>(state.invoker.SendAsync(state.request, token)),
+            (invoker, request), cancellationToken);
+        // Closing a closed breaker only resets its statistics. Skipped while open or half-open: Polly closes it
+        // itself after a successful trial, and a late success of a call from before the break must not cut the break short.
+        if (_control is not null && Breaker?.CircuitState == CircuitState.Closed && !IsFailure(Outcome.FromResult(response)))
+            await _control.CloseAsync(CancellationToken.None);
+        return response;
     }
 
     /// <summary>Unreachable, timed out, or a 5xx the downstream itself gave up with; never the client going away.</summary>
@@ -58,8 +79,17 @@ public sealed class DownstreamResilience
     {
         null => (int?)outcome.Result?.StatusCode is 500 or 502 or 503 or 504,
         OperationCanceledException => false, // the client went away (Polly reports its own timeouts as TimeoutRejectedException)
+        // The client's body could not be read (too large, malformed): the client's fault, not the downstream's.
+        { } exception when IsClientBodyError(exception) => false,
         _ => true,
     };
+
+    private static bool IsClientBodyError(Exception exception)
+    {
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+            if (inner is BadHttpRequestException) return true;
+        return false;
+    }
 
     /// <summary>0 closed, 1 open, 2 half-open (and isolated counts as open).</summary>
     public int BreakerStateCode => Breaker?.CircuitState switch
