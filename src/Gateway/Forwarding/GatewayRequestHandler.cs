@@ -71,7 +71,7 @@ public sealed partial class GatewayRequestHandler(
         var scheme = isWebSocket ? route.DownstreamScheme : DownstreamClients.HttpScheme(route.DownstreamScheme);
         var target = TargetUri(scheme, host, route.Downstream.Fill(match.Values, context.Request.Path.Value?.EndsWith('/') == true),
             context.Request.QueryString);
-        var invoker = clients.For(route.DownstreamScheme, host.Host, host.Port);
+        var invoker = host.Invoker ??= clients.For(route.DownstreamScheme, host.Host, host.Port);
         return isWebSocket
             ? await webSocketForwarder.ForwardAsync(context, target, invoker)
             : await httpForwarder.ForwardAsync(context, route, target, invoker, requestId);

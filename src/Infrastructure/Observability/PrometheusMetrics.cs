@@ -79,12 +79,14 @@ public sealed class PrometheusMetrics : IDisposable
 
         public string Name { get; }
         public bool IsObservable { get; }
-        public ConcurrentDictionary<string, Series> Series { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<SeriesKey, Series> Series { get; } = new();
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
-            var series = Series.GetOrAdd(labels, static _ => new Series());
+            // Looked up by the tag values themselves; the label text is made once, when a series first appears.
+            var key = new SeriesKey(tags);
+            if (!Series.TryGetValue(key, out var series))
+                series = Series.GetOrAdd(key, static k => new Series(Labels(k)));
             lock (series)
             {
                 switch (_kind)
@@ -112,8 +114,9 @@ public sealed class PrometheusMetrics : IDisposable
             var metric = _kind == Kind.Counter ? Name + "_total" : Name;
             if (!string.IsNullOrEmpty(_instrument.Description)) text.Append("# HELP ").Append(metric).Append(' ').Append(_instrument.Description).Append('\n');
             text.Append("# TYPE ").Append(metric).Append(' ').Append(_kind switch { Kind.Histogram => "histogram", Kind.Counter => "counter", _ => "gauge" }).Append('\n');
-            foreach (var (labels, series) in Series.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var series in Series.Values.OrderBy(s => s.Labels, StringComparer.Ordinal))
             {
+                var labels = series.Labels;
                 lock (series)
                 {
                     if (_kind != Kind.Histogram)
@@ -130,14 +133,7 @@ public sealed class PrometheusMetrics : IDisposable
             }
         }
 
-        private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            if (tags.Length == 0) return "";
-            var pairs = new List<KeyValuePair<string, object?>>(tags.Length);
-            foreach (var tag in tags) pairs.Add(tag);
-            pairs.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-            return string.Join(',', pairs.Select(p => $"{p.Key.Replace('.', '_')}=\"{Escape(Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "")}\""));
-        }
+        private static string Labels(SeriesKey key) => string.Join(',', key.Tags.Select(t => $"{t.Key.Replace('.', '_')}=\"{Escape(Convert.ToString(t.Value, CultureInfo.InvariantCulture) ?? "")}\""));
 
         private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
         private static string Join(string labels, string extra) => labels.Length == 0 ? extra : labels + "," + extra;
@@ -145,12 +141,48 @@ public sealed class PrometheusMetrics : IDisposable
         private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
     }
 
-    private sealed class Series
+    private sealed class Series(string labels)
     {
+        public string Labels { get; } = labels;
         public double Sum;
         public long Count;
         public long[]? Buckets;
     }
 
     private enum Kind { Counter, Gauge, Histogram }
+
+    /// <summary>A measurement's tags as a dictionary key, in name order whatever order they were recorded in.</summary>
+    private readonly struct SeriesKey : IEquatable<SeriesKey>
+    {
+        public SeriesKey(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            Tags = tags.ToArray();
+            // Insertion sort: a handful of tags, and no comparer allocated per measurement.
+            for (var i = 1; i < Tags.Length; i++)
+                for (var j = i; j > 0 && string.CompareOrdinal(Tags[j - 1].Key, Tags[j].Key) > 0; j--)
+                    (Tags[j - 1], Tags[j]) = (Tags[j], Tags[j - 1]);
+            var hash = new HashCode();
+            foreach (var (name, value) in Tags)
+            {
+                hash.Add(name);
+                hash.Add(value);
+            }
+            _hash = hash.ToHashCode();
+        }
+
+        private readonly int _hash;
+
+        public KeyValuePair<string, object?>[] Tags { get; }
+
+        public bool Equals(SeriesKey other)
+        {
+            if (_hash != other._hash || Tags.Length != other.Tags.Length) return false;
+            for (var i = 0; i < Tags.Length; i++)
+                if (Tags[i].Key != other.Tags[i].Key || !Equals(Tags[i].Value, other.Tags[i].Value)) return false;
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is SeriesKey other && Equals(other);
+        public override int GetHashCode() => _hash;
+    }
 }
