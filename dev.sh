@@ -119,6 +119,16 @@ cmd_start() {
   done
   say "Comet is running. Data folder: $DATA_DIR"
   print_urls
+  print_first_admin
+}
+
+# On the first start without COMET_BOOTSTRAP_ADMIN the orchestrator makes an admin with a random password and
+# writes it to a file only its owner can read; show it here once.
+print_first_admin() {
+  local file="$DATA_DIR/initial-admin-password" shown="$RUN_DIR/initial-admin-password.shown"
+  [ -f "$file" ] && [ ! -f "$shown" ] || return 0
+  say "  First start: sign in as 'admin' with the password $(cat "$file") (kept in $file)"
+  touch "$shown"
 }
 
 print_urls() {

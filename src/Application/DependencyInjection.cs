@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
 
         // Running pipelines: per-request services, plus the node-wide registry and wake-up signal.
+        services.AddScoped<Identity.TokenPairs>();
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
         services.AddScoped<JobExecutor>();

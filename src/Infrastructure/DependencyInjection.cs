@@ -20,6 +20,12 @@ public static class DependencyInjection
     {
         services.AddCometOptions(configuration);
 
+        // Accounts and tokens: PBKDF2 password hashes, RS256 access tokens signed with keys kept in the data folder.
+        services.AddOptions<Identity.CometIdentityOptions>().Bind(configuration.GetSection(Identity.CometIdentityOptions.Section));
+        services.AddSingleton<Application.Common.Interfaces.IPasswordHasher, Identity.Passwords>();
+        services.AddSingleton(p => new Identity.SigningKeys(p.GetRequiredService<IOptions<CometOptions>>().Value.DataDirFullPath));
+        services.AddSingleton<Application.Common.Interfaces.IAccessTokenIssuer, Identity.JwtAccessTokens>();
+
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString("Comet"))

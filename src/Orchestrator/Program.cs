@@ -18,13 +18,18 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddApplication();
     builder.Services.AddInfrastructure(builder.Configuration);
     builder.Services.AddCometApi();
+    builder.Services.AddCometAuthentication();
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
 
     var app = builder.Build();
     await app.Services.MigrateDatabaseAsync();
+    await app.BootstrapAdminAsync();
 
     app.UseCometApi();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapAuthEndpoints();
     app.MapHealthEndpoints();
     app.MapProjectEndpoints();
     app.MapRunEndpoints();

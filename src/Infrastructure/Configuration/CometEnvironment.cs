@@ -14,6 +14,7 @@ public static class CometEnvironment
         ("COMET_DATA_DIR", "Comet:DataDir"),
         ("COMET_ORCHESTRATOR_PORT", "Comet:OrchestratorPort"),
         ("COMET_GATEWAY_PORT", "Comet:GatewayPort"),
+        ("COMET_BOOTSTRAP_ADMIN", "Identity:BootstrapAdmin"),
     ];
 
     public static IConfigurationBuilder AddCometEnvironmentVariables(this IConfigurationBuilder builder)

@@ -17,6 +17,7 @@ public static class CometProblemDetails
             problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
             problem.Detail ??= problem.Status switch
             {
+                StatusCodes.Status401Unauthorized => "Sign in first: send 'Authorization: Bearer <access token>' (POST /auth/login gives one).",
                 StatusCodes.Status404NotFound => $"Nothing is served at {request.Method} {request.Path}.",
                 StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not accept {request.Method}.",
                 _ => null,

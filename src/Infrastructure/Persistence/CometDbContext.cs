@@ -1,3 +1,4 @@
+using Comet.Domain.Identity;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
@@ -14,6 +15,8 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<Step> Steps => Set<Step>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -32,5 +35,6 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
         configurationBuilder.Properties<JobStatus>().HaveConversion<SnakeCaseEnumConverter<JobStatus>>().HaveMaxLength(32);
         configurationBuilder.Properties<StepStatus>().HaveConversion<SnakeCaseEnumConverter<StepStatus>>().HaveMaxLength(32);
         configurationBuilder.Properties<Forge>().HaveConversion<SnakeCaseEnumConverter<Forge>>().HaveMaxLength(16);
+        configurationBuilder.Properties<SystemRole>().HaveConversion<SnakeCaseEnumConverter<SystemRole>>().HaveMaxLength(16);
     }
 }

@@ -18,6 +18,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             ValidationException validation => ValidationProblem(validation),
             NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
             ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            UnauthorizedException unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthorized.Message),
             DomainException domain => Problem(StatusCodes.Status409Conflict, "Not allowed in the current state", domain.Message),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == 413 ? "Payload too large" : "Bad request", BadRequestDetail(bad)),
             Application.Webhooks.WebhookPayloadException payload => Problem(StatusCodes.Status400BadRequest, "Unreadable webhook payload", payload.Message),

@@ -1,3 +1,4 @@
+using Comet.Domain.Identity;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Domain.Webhooks;
@@ -13,6 +14,8 @@ public interface ICometDbContext
     DbSet<Job> Jobs { get; }
     DbSet<Step> Steps { get; }
     DbSet<Delivery> Deliveries { get; }
+    DbSet<User> Users { get; }
+    DbSet<RefreshToken> RefreshTokens { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,42 @@
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using Comet.Domain.Identity;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Identity.Commands;
+
+public sealed record LoginCommand : IRequest<TokenPairDto>
+{
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+}
+
+public sealed class LoginValidator : AbstractValidator<LoginCommand>
+{
+    public LoginValidator()
+    {
+        RuleFor(c => c.Username).NotEmpty().MaximumLength(64);
+        RuleFor(c => c.Password).NotEmpty().MaximumLength(1024);
+    }
+}
+
+public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, TokenPairs tokens)
+    : IRequestHandler<LoginCommand, TokenPairDto>
+{
+    /// <summary>The same words for an unknown user and a wrong password: a login must not reveal who exists.</summary>
+    public const string Refusal = "Wrong username or password.";
+
+    public async Task<TokenPairDto> Handle(LoginCommand request, CancellationToken cancellationToken)
+    {
+        var normalized = User.Normalize(request.Username!);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
+        if (user?.PasswordHash is null || !hasher.Verify(user, user.PasswordHash, request.Password!))
+            throw new UnauthorizedException(Refusal);
+
+        var pair = tokens.Issue(user, familyId: Guid.CreateVersion7());
+        await db.SaveChangesAsync(cancellationToken);
+        return pair;
+    }
+}

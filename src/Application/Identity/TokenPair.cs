@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+using Comet.Application.Common.Interfaces;
+using Comet.Domain.Identity;
+
+namespace Comet.Application.Identity;
+
+/// <summary>What login and refresh answer: a JWT for the API and a refresh token for the next pair.</summary>
+public sealed record TokenPairDto
+{
+    public required string AccessToken { get; init; }
+    public required string RefreshToken { get; init; }
+
+    /// <summary>Seconds until the access token expires.</summary>
+    public required int ExpiresIn { get; init; }
+
+    public string TokenType { get; init; } = "Bearer";
+}
+
+/// <summary>Makes token pairs; refresh tokens are random, shown once and stored only as their SHA-256.</summary>
+public sealed class TokenPairs(ICometDbContext db, IAccessTokenIssuer issuer, TimeProvider clock)
+{
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(30);
+
+    public TokenPairDto Issue(User user, Guid familyId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var refresh = "crt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        db.RefreshTokens.Add(new RefreshToken(user.Id, familyId, Hash(refresh), now, now + RefreshTokenLifetime));
+        var access = issuer.Issue(user);
+        return new TokenPairDto { AccessToken = access.Token, RefreshToken = refresh, ExpiresIn = (int)access.Lifetime.TotalSeconds };
+    }
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

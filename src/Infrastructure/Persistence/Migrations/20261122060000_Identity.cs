@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Comet.Infrastructure.Persistence.Migrations;
+
+/// <summary>Accounts and the hashes of refresh tokens.</summary>
+[DbContext(typeof(CometDbContext))]
+[Migration("20261122060000_Identity")]
+public sealed class Identity : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: "users",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                username = table.Column<string>(maxLength: 64, nullable: false),
+                normalized_username = table.Column<string>(maxLength: 64, nullable: false),
+                email = table.Column<string>(maxLength: 256, nullable: true),
+                display_name = table.Column<string>(maxLength: 128, nullable: false),
+                password_hash = table.Column<string>(maxLength: 256, nullable: true),
+                role = table.Column<string>(maxLength: 16, nullable: false),
+                created_at = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table => table.PrimaryKey("pk_users", x => x.id));
+        migrationBuilder.CreateIndex("ix_users_normalized_username", "users", "normalized_username", unique: true);
+
+        migrationBuilder.CreateTable(
+            name: "refresh_tokens",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                user_id = table.Column<Guid>(nullable: false),
+                family_id = table.Column<Guid>(nullable: false),
+                token_hash = table.Column<string>(maxLength: 64, nullable: false),
+                created_at = table.Column<DateTime>(nullable: false),
+                expires_at = table.Column<DateTime>(nullable: false),
+                used_at = table.Column<DateTime>(nullable: true),
+                revoked_at = table.Column<DateTime>(nullable: true),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_refresh_tokens", x => x.id);
+                table.ForeignKey("fk_refresh_tokens_users", x => x.user_id, "users", "id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex("ix_refresh_tokens_token_hash", "refresh_tokens", "token_hash", unique: true);
+        migrationBuilder.CreateIndex("ix_refresh_tokens_family_id", "refresh_tokens", "family_id");
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropTable("refresh_tokens");
+        migrationBuilder.DropTable("users");
+    }
+}

@@ -1,0 +1,50 @@
+using Comet.Application.Identity.Commands;
+using Comet.Infrastructure.Configuration;
+using Comet.Infrastructure.Identity;
+using MediatR;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace Comet.Orchestrator.Infrastructure;
+
+/// <summary>The orchestrator checks access tokens itself (its own keys), so it cannot be used around the gateway.</summary>
+public static class AuthenticationSetup
+{
+    public static IServiceCollection AddCometAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, IOptions<CometIdentityOptions>>((bearer, keys, identity) =>
+            {
+                bearer.MapInboundClaims = false; // keep "sub", "name", "role" as the token names them
+                bearer.TokenValidationParameters = JwtAccessTokens.ValidationParameters(keys, identity.Value);
+            });
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>
+    /// Creates the first admin on an empty database. A generated password is written once to
+    /// {data}/initial-admin-password (mode 0600) — never to a log — and the console says where it is.
+    /// </summary>
+    public static async Task BootstrapAdminAsync(this WebApplication app)
+    {
+        // The signing key is made now, on first start, not at the first sign-in.
+        app.Services.GetRequiredService<SigningKeys>();
+        using var scope = app.Services.CreateScope();
+        var identity = scope.ServiceProvider.GetRequiredService<IOptions<CometIdentityOptions>>().Value;
+        var result = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new BootstrapAdminCommand(identity.BootstrapAdmin));
+        if (result.Username is null) return;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Comet.Bootstrap");
+        if (result.GeneratedPassword is null)
+        {
+            logger.LogInformation("Created the admin {Username} from COMET_BOOTSTRAP_ADMIN", result.Username);
+            return;
+        }
+        var dataDir = scope.ServiceProvider.GetRequiredService<IOptions<CometOptions>>().Value.DataDirFullPath;
+        var path = Path.Combine(dataDir, "initial-admin-password");
+        await using (var file = PrivateFile.Create(path, overwrite: true))
+            await file.WriteLineAsync(result.GeneratedPassword);
+        logger.LogWarning("Created the admin {Username} with a random password, written to {Path}; sign in and change it", result.Username, path);
+    }
+}
