@@ -17,6 +17,7 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

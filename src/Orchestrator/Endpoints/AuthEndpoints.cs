@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Comet.Orchestrator.Endpoints;
 
-/// <summary>Sign-in and tokens: /auth/login, /auth/refresh, /auth/logout, the public keys, and /api/v1/me.</summary>
+/// <summary>Sign-in and tokens: /auth/login, /auth/refresh, /auth/logout, the public keys, /api/v1/me and its tokens.</summary>
 public static class AuthEndpoints
 {
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
@@ -28,9 +28,34 @@ public static class AuthEndpoints
         app.MapGet("/.well-known/jwks.json", (SigningKeys keys) => TypedResults.Json(keys.Jwks()))
             .WithTags("Authentication").WithName("Jwks").WithSummary("The public keys that verify Comet's access tokens.");
 
-        app.MapGet("/api/v1/me", Me).WithTags("Authentication").WithName("GetMe")
-            .WithSummary("The signed-in user.").RequireAuthorization()
+        var me = app.MapGroup("/api/v1/me").WithTags("Authentication").RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        me.MapGet("/", Me).WithName("GetMe").WithSummary("The signed-in user.");
+        me.MapPost("/tokens", CreateToken).WithName("CreatePersonalAccessToken")
+            .WithSummary("Create a personal access token {name, expiresInDays (1–365, default 30), scopes: read|write|admin}; the token is shown this once.")
+            .ProducesValidationProblem();
+        me.MapGet("/tokens", ListTokens).WithName("ListPersonalAccessTokens")
+            .WithSummary("The caller's personal access tokens with their last use, never their secrets.");
+        me.MapDelete("/tokens/{id:guid}", RevokeToken).WithName("RevokePersonalAccessToken")
+            .WithSummary("Revoke a personal access token; it stops working at once.").ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static Guid UserId(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue("sub")!);
+
+    private static async Task<Created<CreatedPersonalAccessTokenDto>> CreateToken(CreatePersonalAccessTokenCommand command, ClaimsPrincipal user,
+        IMediator mediator, CancellationToken ct)
+    {
+        var created = await mediator.Send(command with { UserId = UserId(user) }, ct);
+        return TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created);
+    }
+
+    private static async Task<Ok<IReadOnlyList<PersonalAccessTokenDto>>> ListTokens(ClaimsPrincipal user, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListPersonalAccessTokensQuery(UserId(user)), ct));
+
+    private static async Task<NoContent> RevokeToken(Guid id, ClaimsPrincipal user, IMediator mediator, CancellationToken ct)
+    {
+        await mediator.Send(new RevokePersonalAccessTokenCommand(UserId(user), id), ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<TokenPairDto>> Login(LoginCommand command, IMediator mediator, CancellationToken ct) =>
@@ -46,5 +71,5 @@ public static class AuthEndpoints
     }
 
     private static async Task<Ok<UserDto>> Me(ClaimsPrincipal user, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(new GetMeQuery(Guid.Parse(user.FindFirstValue("sub")!)), ct));
+        TypedResults.Ok(await mediator.Send(new GetMeQuery(UserId(user)), ct));
 }

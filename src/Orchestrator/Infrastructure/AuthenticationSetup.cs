@@ -2,6 +2,7 @@ using Comet.Application.Identity.Commands;
 using Comet.Infrastructure.Configuration;
 using Comet.Infrastructure.Identity;
 using MediatR;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -10,9 +11,18 @@ namespace Comet.Orchestrator.Infrastructure;
 /// <summary>The orchestrator checks access tokens itself (its own keys), so it cannot be used around the gateway.</summary>
 public static class AuthenticationSetup
 {
+    private const string BearerScheme = "JwtOrPersonalAccessToken";
+
     public static IServiceCollection AddCometAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // One bearer header, two kinds of token: personal access tokens start with "cpat_", the rest are JWTs.
+        services.AddAuthentication(BearerScheme)
+            .AddPolicyScheme(BearerScheme, "JWT or personal access token", o => o.ForwardDefaultSelector = context =>
+                PersonalAccessTokenAuthentication.IsPersonalAccessToken(context.Request)
+                    ? PersonalAccessTokenAuthentication.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, PersonalAccessTokenAuthentication>(PersonalAccessTokenAuthentication.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<CometIdentityOptions>>((bearer, keys, identity) =>
             {

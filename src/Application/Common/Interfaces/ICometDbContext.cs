@@ -16,6 +16,7 @@ public interface ICometDbContext
     DbSet<Delivery> Deliveries { get; }
     DbSet<User> Users { get; }
     DbSet<RefreshToken> RefreshTokens { get; }
+    DbSet<PersonalAccessToken> PersonalAccessTokens { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

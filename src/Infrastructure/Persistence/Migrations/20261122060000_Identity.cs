@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Comet.Infrastructure.Persistence.Migrations;
 
-/// <summary>Accounts and the hashes of refresh tokens.</summary>
+/// <summary>Accounts, and the hashes of refresh tokens and personal access tokens.</summary>
 [DbContext(typeof(CometDbContext))]
 [Migration("20261122060000_Identity")]
 public sealed class Identity : Migration
@@ -46,10 +46,34 @@ public sealed class Identity : Migration
             });
         migrationBuilder.CreateIndex("ix_refresh_tokens_token_hash", "refresh_tokens", "token_hash", unique: true);
         migrationBuilder.CreateIndex("ix_refresh_tokens_family_id", "refresh_tokens", "family_id");
+
+        migrationBuilder.CreateTable(
+            name: "personal_access_tokens",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                user_id = table.Column<Guid>(nullable: false),
+                name = table.Column<string>(maxLength: 100, nullable: false),
+                token_hash = table.Column<string>(maxLength: 64, nullable: false),
+                display_prefix = table.Column<string>(maxLength: 16, nullable: false),
+                scopes = table.Column<string>(maxLength: 64, nullable: false),
+                created_at = table.Column<DateTime>(nullable: false),
+                expires_at = table.Column<DateTime>(nullable: true),
+                last_used_at = table.Column<DateTime>(nullable: true),
+                revoked_at = table.Column<DateTime>(nullable: true),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_personal_access_tokens", x => x.id);
+                table.ForeignKey("fk_personal_access_tokens_users", x => x.user_id, "users", "id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex("ix_personal_access_tokens_token_hash", "personal_access_tokens", "token_hash", unique: true);
+        migrationBuilder.CreateIndex("ix_personal_access_tokens_user_id", "personal_access_tokens", "user_id");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropTable("personal_access_tokens");
         migrationBuilder.DropTable("refresh_tokens");
         migrationBuilder.DropTable("users");
     }

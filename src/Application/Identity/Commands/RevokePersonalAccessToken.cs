@@ -1,0 +1,23 @@
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Identity.Commands;
+
+/// <summary>Revokes one of the caller's tokens; it stops working on the next request.</summary>
+public sealed record RevokePersonalAccessTokenCommand(Guid UserId, Guid TokenId) : IRequest<Unit>;
+
+public sealed class RevokePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock)
+    : IRequestHandler<RevokePersonalAccessTokenCommand, Unit>
+{
+    public async Task<Unit> Handle(RevokePersonalAccessTokenCommand request, CancellationToken cancellationToken)
+    {
+        // Someone else's token is "not found": its existence is none of the caller's business.
+        var token = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.Id == request.TokenId && t.UserId == request.UserId, cancellationToken)
+            ?? throw new NotFoundException("token", request.TokenId.ToString());
+        token.Revoke(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,27 @@
+using Comet.Application.Common.Interfaces;
+using Comet.Domain.Identity;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.Identity.Queries;
+
+/// <summary>Who a presented personal access token stands for, or null when it is unknown, revoked or expired.</summary>
+public sealed record ResolvePersonalAccessTokenQuery(string Token) : IRequest<TokenOwner?>;
+
+public sealed record TokenOwner(Guid UserId, string Username, SystemRole Role, IReadOnlyList<string> Scopes);
+
+public sealed class ResolvePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock)
+    : IRequestHandler<ResolvePersonalAccessTokenQuery, TokenOwner?>
+{
+    public async Task<TokenOwner?> Handle(ResolvePersonalAccessTokenQuery request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var hash = TokenPairs.Hash(request.Token);
+        var token = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (token is null || !token.IsUsable(now)) return null;
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, cancellationToken);
+        if (user is null) return null;
+        if (token.NoteUse(now)) await db.SaveChangesAsync(cancellationToken);
+        return new TokenOwner(user.Id, user.Username, user.Role, token.Scopes.Split(' '));
+    }
+}
