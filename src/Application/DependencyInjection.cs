@@ -37,6 +37,9 @@ public static class DependencyInjection
 
         // Running pipelines: per-request services, plus the node-wide registry and wake-up signal.
         services.AddScoped<Identity.TokenPairs>();
+        services.AddSingleton(p => new Identity.LoginThrottle(
+            p.GetService<Microsoft.Extensions.Options.IOptions<Identity.LoginThrottleOptions>>()?.Value ?? new Identity.LoginThrottleOptions(),
+            p.GetRequiredService<TimeProvider>()));
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
         services.AddScoped<JobExecutor>();

@@ -3,6 +3,7 @@ using Comet.Application.Identity;
 using Comet.Application.Identity.Commands;
 using Comet.Application.Identity.Queries;
 using Comet.Infrastructure.Identity;
+using Comet.Orchestrator.Infrastructure;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,7 +18,7 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status500InternalServerError);
         auth.MapPost("/login", Login).WithName("Login")
             .WithSummary("Sign in with a username and password: an access token (JWT, 15 minutes) and a refresh token.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/refresh", Refresh).WithName("RefreshTokens")
             .WithSummary("Exchange a refresh token for a new pair; the old one stops working, and reusing it ends the sign-in.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -58,8 +59,8 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<TokenPairDto>> Login(LoginCommand command, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(command, ct));
+    private static async Task<Ok<TokenPairDto>> Login(LoginCommand command, HttpContext context, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(command with { ClientAddress = ClientAddress.Of(context) }, ct));
 
     private static async Task<Ok<TokenPairDto>> Refresh(RefreshTokensCommand command, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(command, ct));

@@ -11,6 +11,9 @@ public sealed record LoginCommand : IRequest<TokenPairDto>
 {
     public string? Username { get; init; }
     public string? Password { get; init; }
+
+    /// <summary>Set by the endpoint: the client's address, for throttling repeated failures.</summary>
+    public string? ClientAddress { get; init; }
 }
 
 public sealed class LoginValidator : AbstractValidator<LoginCommand>
@@ -22,7 +25,7 @@ public sealed class LoginValidator : AbstractValidator<LoginCommand>
     }
 }
 
-public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, TokenPairs tokens)
+public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, TokenPairs tokens, LoginThrottle throttle)
     : IRequestHandler<LoginCommand, TokenPairDto>
 {
     /// <summary>The same words for an unknown user and a wrong password: a login must not reveal who exists.</summary>
@@ -31,9 +34,16 @@ public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, Tok
     public async Task<TokenPairDto> Handle(LoginCommand request, CancellationToken cancellationToken)
     {
         var normalized = User.Normalize(request.Username!);
+        var delay = throttle.Admit(normalized, request.ClientAddress);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
+
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
         if (user?.PasswordHash is null || !hasher.Verify(user, user.PasswordHash, request.Password!))
+        {
+            throttle.Failed(normalized, request.ClientAddress);
             throw new UnauthorizedException(Refusal);
+        }
+        throttle.Succeeded(normalized);
 
         var pair = tokens.Issue(user, familyId: Guid.CreateVersion7());
         await db.SaveChangesAsync(cancellationToken);
