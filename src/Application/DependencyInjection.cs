@@ -24,9 +24,11 @@ public static class DependencyInjection
         // Behaviours wrap the handler in registration order, first = outermost:
         //   1. logging — every request, with its duration (including the work of the inner ones);
         //   2. unhandled exceptions — logs what is not an expected outcome, then rethrows;
-        //   3. validation — rejects bad input before the handler touches anything.
+        //   3. authorization — the request's security attributes, before anything reads its content;
+        //   4. validation — rejects bad input before the handler touches anything.
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(UnhandledExceptionBehaviour<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(AuthorizationBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
 
         // The FluentValidation DI package is not in the mirror; its own scanner does the same job.
@@ -37,6 +39,9 @@ public static class DependencyInjection
 
         // Running pipelines: per-request services, plus the node-wide registry and wake-up signal.
         services.AddScoped<Identity.TokenPairs>();
+        services.AddScoped<Identity.AuditTrail>();
+        // Requests sent outside HTTP (start-up, background work) have nobody behind them; hosts register their own.
+        services.TryAddScoped<Common.Interfaces.ICurrentUser, Common.Security.NobodySignedIn>();
         services.AddSingleton(p => new Identity.LoginThrottle(
             p.GetService<Microsoft.Extensions.Options.IOptions<Identity.LoginThrottleOptions>>()?.Value ?? new Identity.LoginThrottleOptions(),
             p.GetRequiredService<TimeProvider>()));

@@ -30,6 +30,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.UseAuthentication();
     app.UseAuthorization();
     app.MapAuthEndpoints();
+    app.MapAdminEndpoints();
     app.MapHealthEndpoints();
     app.MapProjectEndpoints();
     app.MapRunEndpoints();

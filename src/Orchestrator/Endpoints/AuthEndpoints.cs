@@ -41,6 +41,31 @@ public static class AuthEndpoints
             .WithSummary("Revoke a personal access token; it stops working at once.").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        admin.MapPost("/users", CreateUser).WithName("CreateUser")
+            .WithSummary("Create an account {username, password (12+ characters), email?, displayName?, role: user|admin} (admins only).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapGet("/audit", ListAudit).WithName("ListAuditEvents")
+            .WithSummary("The audit log of security events, newest first; filter by user, action, from, to (admins only).")
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<Created<UserDto>> CreateUser(CreateUserCommand command, IMediator mediator, CancellationToken ct)
+    {
+        var created = await mediator.Send(command, ct);
+        return TypedResults.Created($"/api/v1/admin/users/{created.Username}", created);
+    }
+
+    private static async Task<Ok<Comet.Application.Common.Models.PagedList<AuditEventDto>>> ListAudit(IMediator mediator, CancellationToken ct,
+        string? user = null, string? action = null, DateTime? from = null, DateTime? to = null, int page = 1, int pageSize = 20) =>
+        TypedResults.Ok(await mediator.Send(new ListAuditEventsQuery
+        {
+            User = user, Action = action, From = from, To = to, Page = page, PageSize = pageSize,
+        }, ct));
+
     private static Guid UserId(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue("sub")!);
 
     private static async Task<Created<CreatedPersonalAccessTokenDto>> CreateToken(CreatePersonalAccessTokenCommand command, ClaimsPrincipal user,

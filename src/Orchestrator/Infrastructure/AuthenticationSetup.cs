@@ -30,6 +30,8 @@ public static class AuthenticationSetup
                 bearer.TokenValidationParameters = JwtAccessTokens.ValidationParameters(keys, identity.Value);
             });
         services.AddAuthorization();
+        services.AddHttpContextAccessor();
+        services.AddScoped<Comet.Application.Common.Interfaces.ICurrentUser, HttpCurrentUser>();
         return services;
     }
 

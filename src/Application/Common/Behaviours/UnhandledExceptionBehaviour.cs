@@ -26,5 +26,5 @@ public sealed class UnhandledExceptionBehaviour<TRequest, TResponse>(ILogger<Unh
     }
 
     private static bool IsExpected(Exception ex) =>
-        ex is ValidationException or NotFoundException or ConflictException or UnauthorizedException or TooManyAttemptsException or Domain.Common.DomainException;
+        ex is ValidationException or NotFoundException or ConflictException or UnauthorizedException or ForbiddenException or TooManyAttemptsException or Domain.Common.DomainException;
 }

@@ -17,6 +17,7 @@ public interface ICometDbContext
     DbSet<User> Users { get; }
     DbSet<RefreshToken> RefreshTokens { get; }
     DbSet<PersonalAccessToken> PersonalAccessTokens { get; }
+    DbSet<AuditEvent> AuditEvents { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -41,7 +41,7 @@ public sealed class CreatePersonalAccessTokenValidator : AbstractValidator<Creat
     }
 }
 
-public sealed class CreatePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock)
+public sealed class CreatePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock, AuditTrail audit)
     : IRequestHandler<CreatePersonalAccessTokenCommand, CreatedPersonalAccessTokenDto>
 {
     public const string Prefix = "cpat_";
@@ -53,6 +53,7 @@ public sealed class CreatePersonalAccessTokenHandler(ICometDbContext db, TimePro
         var token = new PersonalAccessToken(request.UserId, request.Name!.Trim(), TokenPairs.Hash(secret), secret[..12],
             request.Scopes!, now, now.AddDays(request.ExpiresInDays ?? 30));
         db.PersonalAccessTokens.Add(token);
+        audit.Record(AuditActions.TokenCreated, target: $"token:{token.Id}", detail: $"{token.Name} ({token.Scopes})", actorId: request.UserId);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedPersonalAccessTokenDto
         {

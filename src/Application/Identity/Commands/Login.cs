@@ -25,7 +25,7 @@ public sealed class LoginValidator : AbstractValidator<LoginCommand>
     }
 }
 
-public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, TokenPairs tokens, LoginThrottle throttle)
+public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, TokenPairs tokens, LoginThrottle throttle, AuditTrail audit)
     : IRequestHandler<LoginCommand, TokenPairDto>
 {
     /// <summary>The same words for an unknown user and a wrong password: a login must not reveal who exists.</summary>
@@ -34,16 +34,30 @@ public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, Tok
     public async Task<TokenPairDto> Handle(LoginCommand request, CancellationToken cancellationToken)
     {
         var normalized = User.Normalize(request.Username!);
-        var delay = throttle.Admit(normalized, request.ClientAddress);
+        TimeSpan delay;
+        try
+        {
+            delay = throttle.Admit(normalized, request.ClientAddress);
+        }
+        catch (TooManyAttemptsException)
+        {
+            audit.Record(AuditActions.LoginRefused, actorName: request.Username, detail: "too many failed sign-ins");
+            await db.SaveChangesAsync(cancellationToken);
+            throw;
+        }
         if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
         if (user?.PasswordHash is null || !hasher.Verify(user, user.PasswordHash, request.Password!))
         {
             throttle.Failed(normalized, request.ClientAddress);
+            audit.Record(AuditActions.LoginFailed, actorId: user?.Id, actorName: request.Username,
+                detail: user is null ? "no such user" : "wrong password");
+            await db.SaveChangesAsync(cancellationToken);
             throw new UnauthorizedException(Refusal);
         }
         throttle.Succeeded(normalized);
+        audit.Record(AuditActions.LoginSucceeded, actorId: user.Id, actorName: user.Username);
 
         var pair = tokens.Issue(user, familyId: Guid.CreateVersion7());
         await db.SaveChangesAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Comet.Application.Common.Interfaces;
+using Comet.Domain.Identity;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ public sealed class LogoutValidator : AbstractValidator<LogoutCommand>
     public LogoutValidator() => RuleFor(c => c.RefreshToken).NotEmpty().MaximumLength(256);
 }
 
-public sealed class LogoutHandler(ICometDbContext db, TimeProvider clock) : IRequestHandler<LogoutCommand, Unit>
+public sealed class LogoutHandler(ICometDbContext db, TimeProvider clock, AuditTrail audit) : IRequestHandler<LogoutCommand, Unit>
 {
     public async Task<Unit> Handle(LogoutCommand request, CancellationToken cancellationToken)
     {
@@ -25,6 +26,7 @@ public sealed class LogoutHandler(ICometDbContext db, TimeProvider clock) : IReq
         // An unknown token is already as logged out as it can be: logging out twice is not an error.
         if (token is null) return Unit.Value;
         await RevokeFamilyAsync.Run(db, token.FamilyId, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        audit.Record(AuditActions.Logout, target: $"sign-in:{token.FamilyId}", actorId: token.UserId);
         await db.SaveChangesAsync(cancellationToken);
         return Unit.Value;
     }

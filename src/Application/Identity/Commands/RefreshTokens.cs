@@ -1,5 +1,6 @@
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
+using Comet.Domain.Identity;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,7 @@ public sealed class RefreshTokensValidator : AbstractValidator<RefreshTokensComm
     public RefreshTokensValidator() => RuleFor(c => c.RefreshToken).NotEmpty().MaximumLength(256);
 }
 
-public sealed class RefreshTokensHandler(ICometDbContext db, TokenPairs tokens, TimeProvider clock)
+public sealed class RefreshTokensHandler(ICometDbContext db, TokenPairs tokens, TimeProvider clock, AuditTrail audit)
     : IRequestHandler<RefreshTokensCommand, TokenPairDto>
 {
     public async Task<TokenPairDto> Handle(RefreshTokensCommand request, CancellationToken cancellationToken)
@@ -31,6 +32,8 @@ public sealed class RefreshTokensHandler(ICometDbContext db, TokenPairs tokens, 
         {
             // Used twice: someone else holds a copy. End every token of this sign-in, the thief's and the owner's.
             await RevokeFamilyAsync.Run(db, token.FamilyId, now, cancellationToken);
+            audit.Record(AuditActions.RefreshReuseDetected, target: $"sign-in:{token.FamilyId}", actorId: token.UserId,
+                detail: "a spent refresh token was presented again; every token of the sign-in was revoked");
             await db.SaveChangesAsync(cancellationToken);
             throw new UnauthorizedException("The refresh token was already used; this sign-in has been ended everywhere. Sign in again.");
         }

@@ -29,7 +29,7 @@ public sealed class CreateProjectValidator : AbstractValidator<CreateProjectComm
     }
 }
 
-public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock)
+public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock, Identity.AuditTrail audit)
     : IRequestHandler<CreateProjectCommand, CreatedProjectDto>
 {
     public async Task<CreatedProjectDto> Handle(CreateProjectCommand request, CancellationToken cancellationToken)
@@ -45,6 +45,7 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock)
             request.PipelineFile ?? Project.DefaultPipelineFile, secret, clock.GetUtcNow().UtcDateTime);
 
         db.Projects.Add(project);
+        var recorded = audit.Record(Domain.Identity.AuditActions.ProjectCreated, target: $"project:{project.Slug}", detail: project.Name);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -54,6 +55,7 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock)
             // Another request took the name or slug between the check and the insert: the unique
             // indexes refused this one. Say so like the check would have; rethrow anything else.
             db.Projects.Remove(project);
+            db.AuditEvents.Remove(recorded);
             await EnsureNameAndSlugAreFree(name, slug, cancellationToken);
             throw;
         }

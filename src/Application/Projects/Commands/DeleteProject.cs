@@ -8,13 +8,14 @@ namespace Comet.Application.Projects.Commands;
 /// <summary>Deletes a project with its runs, jobs and steps (the database cascades).</summary>
 public sealed record DeleteProjectCommand(string Slug) : IRequest<Unit>;
 
-public sealed class DeleteProjectHandler(ICometDbContext db) : IRequestHandler<DeleteProjectCommand, Unit>
+public sealed class DeleteProjectHandler(ICometDbContext db, Identity.AuditTrail audit) : IRequestHandler<DeleteProjectCommand, Unit>
 {
     public async Task<Unit> Handle(DeleteProjectCommand request, CancellationToken cancellationToken)
     {
         var project = await db.Projects.FirstOrDefaultAsync(p => p.Slug == request.Slug, cancellationToken)
             ?? throw new NotFoundException("project", request.Slug);
         db.Projects.Remove(project);
+        audit.Record(Domain.Identity.AuditActions.ProjectDeleted, target: $"project:{project.Slug}", detail: project.Name);
         await db.SaveChangesAsync(cancellationToken);
         return Unit.Value;
     }

@@ -50,3 +50,21 @@ internal sealed class PersonalAccessTokenConfiguration : IEntityTypeConfiguratio
         builder.Property(t => t.Scopes).HasMaxLength(64).IsRequired();
     }
 }
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.ToTable("audit_events");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        // No foreign key to users: the trail outlives the accounts it mentions.
+        builder.Property(e => e.Action).HasMaxLength(64).IsRequired();
+        builder.Property(e => e.ActorName).HasMaxLength(64);
+        builder.Property(e => e.Target).HasMaxLength(256);
+        builder.Property(e => e.ClientAddress).HasMaxLength(64);
+        builder.HasIndex(e => e.At);
+        builder.HasIndex(e => new { e.Action, e.At });
+        builder.HasIndex(e => new { e.ActorId, e.At });
+    }
+}

@@ -69,10 +69,29 @@ public sealed class Identity : Migration
             });
         migrationBuilder.CreateIndex("ix_personal_access_tokens_token_hash", "personal_access_tokens", "token_hash", unique: true);
         migrationBuilder.CreateIndex("ix_personal_access_tokens_user_id", "personal_access_tokens", "user_id");
+
+        migrationBuilder.CreateTable(
+            name: "audit_events",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                action = table.Column<string>(maxLength: 64, nullable: false),
+                at = table.Column<DateTime>(nullable: false),
+                actor_id = table.Column<Guid>(nullable: true),
+                actor_name = table.Column<string>(maxLength: 64, nullable: true),
+                target = table.Column<string>(maxLength: 256, nullable: true),
+                detail = table.Column<string>(nullable: true),
+                client_address = table.Column<string>(maxLength: 64, nullable: true),
+            },
+            constraints: table => table.PrimaryKey("pk_audit_events", x => x.id));
+        migrationBuilder.CreateIndex("ix_audit_events_at", "audit_events", "at");
+        migrationBuilder.CreateIndex("ix_audit_events_action_at", "audit_events", ["action", "at"]);
+        migrationBuilder.CreateIndex("ix_audit_events_actor_id_at", "audit_events", ["actor_id", "at"]);
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropTable("audit_events");
         migrationBuilder.DropTable("personal_access_tokens");
         migrationBuilder.DropTable("refresh_tokens");
         migrationBuilder.DropTable("users");

@@ -1,0 +1,10 @@
+namespace Comet.Application.Common.Interfaces;
+
+/// <summary>Who is making the current request; the host fills it from the checked token.</summary>
+public interface ICurrentUser
+{
+    Guid? UserId { get; }
+    string? Username { get; }
+    bool IsAdmin { get; }
+    string? ClientAddress { get; }
+}

@@ -1,0 +1,12 @@
+using Comet.Application.Common.Interfaces;
+
+namespace Comet.Application.Common.Security;
+
+/// <summary>The current user of work that no request started.</summary>
+public sealed class NobodySignedIn : ICurrentUser
+{
+    public Guid? UserId => null;
+    public string? Username => null;
+    public bool IsAdmin => false;
+    public string? ClientAddress => null;
+}
