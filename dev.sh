@@ -326,6 +326,20 @@ cmd_demo() {
   local gw="http://127.0.0.1:$GATEWAY_PORT"
   curl -fsS -o /dev/null --max-time 2 "$gw/health/ready" 2>/dev/null || cmd_start
 
+  # The API needs a token: sign in as the first admin (COMET_BOOTSTRAP_ADMIN, else the generated password).
+  local admin_user admin_password token auth
+  if [ -n "${COMET_BOOTSTRAP_ADMIN:-}" ]; then
+    admin_user="${COMET_BOOTSTRAP_ADMIN%%:*}" admin_password="${COMET_BOOTSTRAP_ADMIN#*:}"
+  elif [ -f "$DATA_DIR/initial-admin-password" ]; then
+    admin_user=admin admin_password="$(cat "$DATA_DIR/initial-admin-password")"
+  else
+    die "the demo signs in as the first admin: set COMET_BOOTSTRAP_ADMIN=user:password (or keep $DATA_DIR/initial-admin-password)"
+  fi
+  token="$(curl -fsS -X POST "$gw/auth/login" -H 'Content-Type: application/json' \
+    -d "$(jq -n --arg u "$admin_user" --arg p "$admin_password" '{username: $u, password: $p}')" | jq -r .accessToken)" \
+    || die "signing in as $admin_user failed"
+  auth="Authorization: Bearer $token"
+
   local dir repo sha name created slug secret answer run_id
   dir="$(mktemp -d /tmp/comet-demo.XXXXXX)"
   repo="$dir/sample-app"
@@ -364,7 +378,7 @@ YAML
 
   name="Sample app $(date +%H%M%S)"
   say "2. Registering it as project \"$name\"..."
-  created="$(curl -fsS -X POST "$gw/api/v1/projects" -H 'Content-Type: application/json' \
+  created="$(curl -fsS -X POST "$gw/api/v1/projects" -H "$auth" -H 'Content-Type: application/json' \
     -d "$(jq -n --arg name "$name" --arg url "file://$repo" '{name: $name, repoUrl: $url, forge: "github"}')")"
   slug="$(jq -r .slug <<<"$created")"
   secret="$(jq -r .webhookSecret <<<"$created")"
@@ -380,16 +394,16 @@ YAML
   say "4. Following the build job's log live:"
   local job_id=""
   for _ in $(seq 1 100); do
-    job_id="$(curl -fsS "$gw/api/v1/runs/$run_id" | jq -r '.jobs[] | select(.name == "build") | .id')"
+    job_id="$(curl -fsS -H "$auth" "$gw/api/v1/runs/$run_id" | jq -r '.jobs[] | select(.name == "build") | .id')"
     [ -n "$job_id" ] && break
     sleep 0.1
   done
-  curl -sSN "$gw/api/v1/runs/$run_id/jobs/$job_id/steps/0/log?follow=true" | sed -n '/^event: end/q; s/^data: /     | /p'
+  curl -sSN -H "$auth" "$gw/api/v1/runs/$run_id/jobs/$job_id/steps/0/log?follow=true" | sed -n '/^event: end/q; s/^data: /     | /p'
 
   say "5. Waiting for the run to finish..."
   local run status
   for _ in $(seq 1 600); do
-    run="$(curl -fsS "$gw/api/v1/runs/$run_id")"
+    run="$(curl -fsS -H "$auth" "$gw/api/v1/runs/$run_id")"
     status="$(jq -r .status <<<"$run")"
     case "$status" in success|failed|cancelled|error) break ;; esac
     sleep 0.2
@@ -397,8 +411,9 @@ YAML
   say "   Run #$(jq -r .number <<<"$run") of $slug: $status"
   jq -r '.jobs[] | "     \(.status | (. + "          ")[0:10]) \(.name)\(if .allowFailure then "  (allowed to fail)" else "" end)"' <<<"$run"
   say ""
-  say "   The run:  curl $gw/api/v1/runs/$run_id"
-  say "   Its logs: curl $gw/api/v1/runs/$run_id/jobs/<jobId>/steps/0/log"
+  say "   Signed in as $admin_user; with a token from POST $gw/auth/login:"
+  say "   The run:  curl -H 'Authorization: Bearer <token>' $gw/api/v1/runs/$run_id"
+  say "   Its logs: curl -H 'Authorization: Bearer <token>' $gw/api/v1/runs/$run_id/jobs/<jobId>/steps/0/log"
   rm -rf "$dir"
   [ "$status" = success ]
 }

@@ -33,6 +33,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapAdminEndpoints();
     app.MapHealthEndpoints();
     app.MapProjectEndpoints();
+    app.MapMemberEndpoints();
     app.MapRunEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();

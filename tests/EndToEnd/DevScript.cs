@@ -15,6 +15,19 @@ public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorP
 
     public static string RepositoryRoot { get; } = FindRoot();
 
+    /// <summary>A client of the gateway signed in through POST /auth/login: its requests carry the access token.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string username, string password)
+    {
+        var http = new HttpClient { BaseAddress = GatewayUrl };
+        using var login = await http.PostAsync("/auth/login", new StringContent(
+            System.Text.Json.JsonSerializer.Serialize(new { username, password }), System.Text.Encoding.UTF8, "application/json"));
+        var body = await login.Content.ReadAsStringAsync();
+        Assert.That(login.IsSuccessStatusCode, Is.True, $"signing in as {username}: {(int)login.StatusCode} {body}");
+        var token = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
     public async Task<(int ExitCode, string Output)> RunAsync(string command, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "dev.sh"), command])

@@ -40,9 +40,19 @@ public class DevScriptTests
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain($"http://127.0.0.1:{comet.GatewayPort}/swagger"));
 
-        using var http = new HttpClient { BaseAddress = comet.GatewayUrl };
-        var ready = await http.GetAsync("/health/ready");
+        using var anonymous = new HttpClient { BaseAddress = comet.GatewayUrl };
+        var ready = await anonymous.GetAsync("/health/ready");
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK), await ready.Content.ReadAsStringAsync());
+        var withoutToken = await anonymous.GetAsync("/api/v1/projects");
+        Assert.That(withoutToken.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the API needs a token");
+        using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{comet.OrchestratorPort}") };
+        var aroundTheGateway = await direct.GetAsync("/api/v1/projects");
+        Assert.That(aroundTheGateway.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the orchestrator checks tokens itself");
+
+        // The first start made an admin with a random password and showed it once.
+        var shown = System.Text.RegularExpressions.Regex.Match(output, "sign in as 'admin' with the password (\\S+)");
+        Assert.That(shown.Success, Is.True, output);
+        using var http = await comet.SignedInClientAsync("admin", shown.Groups[1].Value);
 
         var created = await http.PostAsJsonAsync("/api/v1/projects", new { name = "End To End", repoUrl = "https://github.com/acme/e2e.git" });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
@@ -76,12 +86,14 @@ public class DevScriptTests
     {
         var first = NewInstance();
         var second = NewInstance();
+        first.Environment["COMET_BOOTSTRAP_ADMIN"] = "first-admin:first-password";
+        second.Environment["COMET_BOOTSTRAP_ADMIN"] = "second-admin:second-password";
 
         Assert.That((await first.RunAsync("start")).ExitCode, Is.EqualTo(0));
         Assert.That((await second.RunAsync("start")).ExitCode, Is.EqualTo(0));
 
-        using var one = new HttpClient { BaseAddress = first.GatewayUrl };
-        using var two = new HttpClient { BaseAddress = second.GatewayUrl };
+        using var one = await first.SignedInClientAsync("first-admin", "first-password");
+        using var two = await second.SignedInClientAsync("second-admin", "second-password");
         var created = await one.PostAsJsonAsync("/api/v1/projects", new { name = "Only In First", repoUrl = "https://example.com/a.git" });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 

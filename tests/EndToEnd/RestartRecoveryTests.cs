@@ -26,6 +26,7 @@ public class RestartRecoveryTests
         // One job at a time, so the second job is still queued when the orchestrator dies.
         _comet.Environment["Runner__MaxParallelJobs"] = "1";
         _comet.Environment["Runner__PollInterval"] = "00:00:00.200";
+        _comet.Environment["COMET_BOOTSTRAP_ADMIN"] = "e2e-admin:e2e-password";
     }
 
     [TearDown]
@@ -58,7 +59,7 @@ public class RestartRecoveryTests
         Git(_repo.Path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pipeline");
 
         Assert.That((await _comet.RunAsync("start")).ExitCode, Is.EqualTo(0));
-        using var http = new HttpClient { BaseAddress = _comet.GatewayUrl };
+        using var http = await _comet.SignedInClientAsync("e2e-admin", "e2e-password");
         var created = await http.PostAsJsonAsync("/api/v1/projects", new { name = "Restart", repoUrl = "file://" + _repo.Path });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var triggered = await http.PostAsJsonAsync("/api/v1/projects/restart/runs", new { });

@@ -14,11 +14,31 @@ public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? se
 
     public string DataDir => dataDir ?? _ownedDataDir!.Path;
 
+    /// <summary>The first admin every test orchestrator starts with (unless a test names its own).</summary>
+    public const string AdminName = "test-admin";
+    public const string AdminPassword = "test-admin-password";
+
+    /// <summary>A client signed in as the first admin: its requests carry the admin's access token.</summary>
+    public HttpClient CreateSignedInClient() => SignIn(CreateClient(), AdminName, AdminPassword);
+
+    /// <summary>Signs <paramref name="client"/> in; its requests carry the user's access token from then on.</summary>
+    public static HttpClient SignIn(HttpClient client, string username, string password)
+    {
+        using var login = client.PostAsync("/auth/login", new StringContent(
+            System.Text.Json.JsonSerializer.Serialize(new { username, password }), System.Text.Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
+        var body = login.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (!login.IsSuccessStatusCode) throw new InvalidOperationException($"signing in as {username} failed: {(int)login.StatusCode} {body}");
+        var token = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Comet:DataDir", DataDir);
         builder.UseSetting("Comet:OrchestratorPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Database:Provider", "sqlite");
+        builder.UseSetting("Identity:BootstrapAdmin", $"{AdminName}:{AdminPassword}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
     }

@@ -10,7 +10,7 @@ public abstract class OrchestratorTestBase
     public void StartOrchestrator()
     {
         Factory = new OrchestratorFactory();
-        Client = Factory.CreateClient();
+        Client = Factory.CreateSignedInClient();
     }
 
     [OneTimeTearDown]

@@ -191,7 +191,7 @@ public sealed class ProjectListTests
     public async Task List_is_paged_in_name_order_with_totals()
     {
         using var factory = new OrchestratorFactory();
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedInClient();
         foreach (var name in new[] { "Charlie", "Alpha", "Bravo" })
         {
             using var created = await client.PostAsJsonAsync("/api/v1/projects", new { name, repoUrl = $"https://example.com/{name}.git" });

@@ -13,7 +13,7 @@ public sealed class StructuredLoggingTests
         var logFile = Path.Combine(dataDir.Path, "logs", "orchestrator.log");
         await using (var factory = new OrchestratorFactory(dataDir: dataDir.Path))
         {
-            using var client = factory.CreateClient();
+            using var client = factory.CreateSignedInClient();
             using (var live = await client.GetAsync("/health/live"))
                 Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             using (var missing = await client.GetAsync("/api/v1/projects/missing"))

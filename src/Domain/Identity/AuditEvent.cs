@@ -45,4 +45,7 @@ public static class AuditActions
     public const string UserCreated = "user_created";
     public const string ProjectCreated = "project_created";
     public const string ProjectDeleted = "project_deleted";
+    public const string MemberAdded = "member_added";
+    public const string MemberRoleChanged = "member_role_changed";
+    public const string MemberRemoved = "member_removed";
 }

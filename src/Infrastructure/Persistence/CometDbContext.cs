@@ -19,6 +19,7 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,6 +38,7 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
         configurationBuilder.Properties<JobStatus>().HaveConversion<SnakeCaseEnumConverter<JobStatus>>().HaveMaxLength(32);
         configurationBuilder.Properties<StepStatus>().HaveConversion<SnakeCaseEnumConverter<StepStatus>>().HaveMaxLength(32);
         configurationBuilder.Properties<Forge>().HaveConversion<SnakeCaseEnumConverter<Forge>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ProjectRole>().HaveConversion<SnakeCaseEnumConverter<ProjectRole>>().HaveMaxLength(16);
         configurationBuilder.Properties<SystemRole>().HaveConversion<SnakeCaseEnumConverter<SystemRole>>().HaveMaxLength(16);
     }
 }

@@ -60,10 +60,12 @@ public static class RunEndpoints
     private static async Task<Accepted<RunDto>> Retry(Guid id, IMediator mediator, CancellationToken ct) =>
         TypedResults.Accepted($"/api/v1/runs/{id}", await mediator.Send(new RetryRunCommand(id), ct));
 
-    private static async Task Log(Guid id, Guid jobId, int index, HttpContext context, StepLogReader reader,
+    private static async Task Log(Guid id, Guid jobId, int index, HttpContext context, StepLogReader reader, IMediator mediator,
         long offset = 0, bool follow = false)
     {
         var ct = context.RequestAborted;
+        // Reading a log is reading the run: the same authorization (and the same 404 for a run one may not see).
+        await mediator.Send(new GetRunQuery(id), ct);
         var status = await reader.StatusAsync(id, jobId, index, ct);
         if (offset < 0) throw new BadHttpRequestException("offset must be 0 or more (a byte position in the log).");
         var response = context.Response;

@@ -11,5 +11,8 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
     public Guid? UserId => Guid.TryParse(Principal?.FindFirstValue("sub"), out var id) ? id : null;
     public string? Username => Principal?.FindFirstValue("name");
     public bool IsAdmin => Principal?.FindFirstValue("role") == "admin";
+    /// <summary>Background workers resolve this outside any request: they act as the system.</summary>
+    public bool IsSystem => accessor.HttpContext is null;
+
     public string? ClientAddress => accessor.HttpContext is { } context ? Infrastructure.ClientAddress.Of(context) : null;
 }

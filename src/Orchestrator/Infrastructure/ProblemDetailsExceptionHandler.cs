@@ -34,6 +34,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is UnauthorizedException) httpContext.Response.Headers.WWWAuthenticate = "Bearer";
         if (exception is TooManyAttemptsException refused)
             httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(refused.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

@@ -315,7 +315,8 @@ public sealed class BootstrapAdminTests
     {
         using var dataDir = new TempDirectory("comet-bootstrap");
         string password;
-        using (var factory = new OrchestratorFactory(dataDir: dataDir.Path))
+        var noBootstrap = new Dictionary<string, string?> { ["Identity:BootstrapAdmin"] = "" };
+        using (var factory = new OrchestratorFactory(noBootstrap, dataDir.Path))
         using (var client = factory.CreateClient())
         {
             var file = Path.Combine(dataDir.Path, "initial-admin-password");
@@ -328,7 +329,7 @@ public sealed class BootstrapAdminTests
         }
 
         File.Delete(Path.Combine(dataDir.Path, "initial-admin-password"));
-        using (var restarted = new OrchestratorFactory(dataDir: dataDir.Path))
+        using (var restarted = new OrchestratorFactory(noBootstrap, dataDir.Path))
         using (var client = restarted.CreateClient())
         {
             using var login = await client.PostAsJsonAsync("/auth/login", new { username = "admin", password });

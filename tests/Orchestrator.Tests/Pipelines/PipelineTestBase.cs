@@ -28,7 +28,7 @@ public abstract class PipelineTestBase
         };
         foreach (var (key, value) in ExtraSettings) settings[key] = value;
         Factory = new OrchestratorFactory(settings);
-        Client = Factory.CreateClient();
+        Client = Factory.CreateSignedInClient();
     }
 
     [OneTimeTearDown]

@@ -2,25 +2,48 @@ using System.Reflection;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
+using Comet.Domain.Projects;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.Common.Behaviours;
 
 /// <summary>
 /// Enforces the security attributes of a request before anything else looks at it: one place for "who may do
-/// what", not a check scattered in each endpoint.
+/// what", not checks scattered in endpoints. A project the caller is no member of does not exist for them (404);
+/// a member whose role is too low gets 403. Work no request started (start-up, background) runs as the system.
 /// </summary>
-public sealed class AuthorizationBehaviour<TRequest, TResponse>(ICurrentUser user) : IPipelineBehavior<TRequest, TResponse>
+public sealed class AuthorizationBehaviour<TRequest, TResponse>(ICurrentUser user, ICometDbContext db) : IPipelineBehavior<TRequest, TResponse>
 {
     private static readonly bool NeedsAdmin = typeof(TRequest).GetCustomAttribute<RequiresAdminAttribute>() is not null;
+    private static readonly ProjectRole? NeedsRole = typeof(TRequest).GetCustomAttribute<RequiresProjectRoleAttribute>()?.Role;
+    private static readonly bool NeedsSignIn = NeedsAdmin || NeedsRole is not null || typeof(TRequest).GetCustomAttribute<RequiresSignInAttribute>() is not null;
 
-    public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
-        if (NeedsAdmin)
+        if (!NeedsSignIn || user.IsSystem) return await next();
+        if (user.UserId is not { } userId) throw new UnauthorizedException("Sign in first: send 'Authorization: Bearer <token>' (POST /auth/login gives one).");
+        if (NeedsAdmin && !user.IsAdmin) throw new ForbiddenException("Only administrators may do this.");
+        if (NeedsRole is { } needed && !user.IsAdmin) await CheckProjectRoleAsync(request, userId, needed, cancellationToken);
+        return await next();
+    }
+
+    private async Task CheckProjectRoleAsync(TRequest request, Guid userId, ProjectRole needed, CancellationToken cancellationToken)
+    {
+        var (projectId, notFound) = request switch
         {
-            if (user.UserId is null) throw new UnauthorizedException("Sign in first.");
-            if (!user.IsAdmin) throw new ForbiddenException("Only administrators may do this.");
-        }
-        return next();
+            IProjectRequest byProject => (await db.Projects.Where(p => p.Slug == byProject.ProjectSlug).Select(p => (Guid?)p.Id)
+                .FirstOrDefaultAsync(cancellationToken), new NotFoundException("project", byProject.ProjectSlug ?? "")),
+            IRunRequest byRun => (await db.Runs.Where(r => r.Id == byRun.RunId).Select(r => (Guid?)r.ProjectId)
+                .FirstOrDefaultAsync(cancellationToken), new NotFoundException("run", byRun.RunId.ToString())),
+            _ => throw new InvalidOperationException($"{typeof(TRequest).Name} needs a project role but names no project or run."),
+        };
+        if (projectId is null) return; // the handler says "not found" in its own words
+
+        var role = await db.ProjectMembers.Where(m => m.ProjectId == projectId && m.UserId == userId)
+            .Select(m => (ProjectRole?)m.Role).FirstOrDefaultAsync(cancellationToken);
+        if (role is null) throw notFound; // no existence leak: to a non-member the project is not there
+        if (role < needed)
+            throw new ForbiddenException($"This needs the {needed.ToString().ToLowerInvariant()} role in the project; you are {role.Value.ToString().ToLowerInvariant()}.");
     }
 }

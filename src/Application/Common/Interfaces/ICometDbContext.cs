@@ -18,6 +18,7 @@ public interface ICometDbContext
     DbSet<RefreshToken> RefreshTokens { get; }
     DbSet<PersonalAccessToken> PersonalAccessTokens { get; }
     DbSet<AuditEvent> AuditEvents { get; }
+    DbSet<ProjectMember> ProjectMembers { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

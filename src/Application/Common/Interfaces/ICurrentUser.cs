@@ -7,4 +7,7 @@ public interface ICurrentUser
     string? Username { get; }
     bool IsAdmin { get; }
     string? ClientAddress { get; }
+
+    /// <summary>Work no request started (start-up, background workers): not subject to authorization.</summary>
+    bool IsSystem { get; }
 }

@@ -1,8 +1,10 @@
+using Comet.Application.Common.Security;
 using MediatR;
 
 namespace Comet.Application.Pipelines.Queries;
 
 /// <summary>Lints a pipeline file without running anything (the lint endpoint and the CLI use it).</summary>
+[RequiresSignIn]
 public sealed record LintPipelineQuery(string Yaml) : IRequest<LintResult>;
 
 public sealed record LintResult(bool Valid, IReadOnlyList<PipelineDiagnostic> Errors, IReadOnlyList<PipelineDiagnostic> Warnings);

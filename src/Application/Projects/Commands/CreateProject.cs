@@ -1,3 +1,4 @@
+using Comet.Application.Common.Security;
 using System.Security.Cryptography;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
@@ -8,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.Projects.Commands;
 
+[RequiresSignIn]
 public sealed record CreateProjectCommand : IRequest<CreatedProjectDto>
 {
     public string? Name { get; init; }
@@ -29,7 +31,7 @@ public sealed class CreateProjectValidator : AbstractValidator<CreateProjectComm
     }
 }
 
-public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock, Identity.AuditTrail audit)
+public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock, Identity.AuditTrail audit, ICurrentUser user)
     : IRequestHandler<CreateProjectCommand, CreatedProjectDto>
 {
     public async Task<CreatedProjectDto> Handle(CreateProjectCommand request, CancellationToken cancellationToken)
@@ -45,6 +47,9 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock,
             request.PipelineFile ?? Project.DefaultPipelineFile, secret, clock.GetUtcNow().UtcDateTime);
 
         db.Projects.Add(project);
+        // Whoever creates a project owns it.
+        ProjectMember? owner = user.UserId is { } creator ? new ProjectMember(project.Id, creator, ProjectRole.Owner, project.CreatedAt) : null;
+        if (owner is not null) db.ProjectMembers.Add(owner);
         var recorded = audit.Record(Domain.Identity.AuditActions.ProjectCreated, target: $"project:{project.Slug}", detail: project.Name);
         try
         {
@@ -56,6 +61,7 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock,
             // indexes refused this one. Say so like the check would have; rethrow anything else.
             db.Projects.Remove(project);
             db.AuditEvents.Remove(recorded);
+            if (owner is not null) db.ProjectMembers.Remove(owner);
             await EnsureNameAndSlugAreFree(name, slug, cancellationToken);
             throw;
         }

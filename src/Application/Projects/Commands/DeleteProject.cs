@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using MediatR;
@@ -6,7 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Projects.Commands;
 
 /// <summary>Deletes a project with its runs, jobs and steps (the database cascades).</summary>
-public sealed record DeleteProjectCommand(string Slug) : IRequest<Unit>;
+[RequiresProjectRole(ProjectRole.Owner)]
+public sealed record DeleteProjectCommand(string Slug) : IRequest<Unit>, IProjectRequest
+{
+    string? IProjectRequest.ProjectSlug => Slug;
+}
 
 public sealed class DeleteProjectHandler(ICometDbContext db, Identity.AuditTrail audit) : IRequestHandler<DeleteProjectCommand, Unit>
 {

@@ -1,3 +1,4 @@
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
@@ -8,8 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Projects.Commands;
 
 /// <summary>Changes the fields that are given; a field left out keeps its value. The slug never changes.</summary>
-public sealed record UpdateProjectCommand : IRequest<ProjectDto>
+[RequiresProjectRole(ProjectRole.Maintainer)]
+public sealed record UpdateProjectCommand : IRequest<ProjectDto>, IProjectRequest
 {
+    string? IProjectRequest.ProjectSlug => Slug;
+
     public string Slug { get; init; } = "";
     public string? Name { get; init; }
     public string? RepoUrl { get; init; }

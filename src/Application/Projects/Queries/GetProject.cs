@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using MediatR;
@@ -5,7 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.Projects.Queries;
 
-public sealed record GetProjectQuery(string Slug) : IRequest<ProjectDto>;
+[RequiresProjectRole(ProjectRole.Viewer)]
+public sealed record GetProjectQuery(string Slug) : IRequest<ProjectDto>, IProjectRequest
+{
+    string? IProjectRequest.ProjectSlug => Slug;
+}
 
 public sealed class GetProjectHandler(ICometDbContext db) : IRequestHandler<GetProjectQuery, ProjectDto>
 {

@@ -1,3 +1,4 @@
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Models;
 using FluentValidation;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Projects.Queries;
 
 /// <summary>Projects in name order (ignoring case, the same on every database), one page at a time.</summary>
+[RequiresSignIn]
 public sealed record ListProjectsQuery : IRequest<PagedList<ProjectDto>>
 {
     public int Page { get; init; } = 1;
@@ -23,10 +25,16 @@ public sealed class ListProjectsValidator : AbstractValidator<ListProjectsQuery>
     }
 }
 
-public sealed class ListProjectsHandler(ICometDbContext db) : IRequestHandler<ListProjectsQuery, PagedList<ProjectDto>>
+/// <remarks>Admins see every project, other users the ones they are members of.</remarks>
+public sealed class ListProjectsHandler(ICometDbContext db, ICurrentUser user) : IRequestHandler<ListProjectsQuery, PagedList<ProjectDto>>
 {
-    public Task<PagedList<ProjectDto>> Handle(ListProjectsQuery request, CancellationToken cancellationToken) =>
-        PagedList<ProjectDto>.CreateAsync(
-            db.Projects.AsNoTracking().OrderBy(p => p.NormalizedName).ThenBy(p => p.Id).Select(ProjectDto.Projection),
+    public Task<PagedList<ProjectDto>> Handle(ListProjectsQuery request, CancellationToken cancellationToken)
+    {
+        var projects = db.Projects.AsNoTracking();
+        if (!user.IsSystem && !user.IsAdmin)
+            projects = projects.Where(p => db.ProjectMembers.Any(m => m.ProjectId == p.Id && m.UserId == user.UserId));
+        return PagedList<ProjectDto>.CreateAsync(
+            projects.OrderBy(p => p.NormalizedName).ThenBy(p => p.Id).Select(ProjectDto.Projection),
             request.Page, request.PageSize, cancellationToken);
+    }
 }

@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
@@ -8,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Runs.Commands;
 
 /// <summary>Cancels a run: jobs not started never start, running ones are killed with their whole process tree.</summary>
-public sealed record CancelRunCommand(Guid RunId) : IRequest<RunDto>;
+[RequiresProjectRole(ProjectRole.Developer)]
+public sealed record CancelRunCommand(Guid RunId) : IRequest<RunDto>, IRunRequest;
 
 public sealed class CancelRunHandler(ICometDbContext db, RunningJobs runningJobs, DispatchSignal dispatch, TimeProvider clock)
     : IRequestHandler<CancelRunCommand, RunDto>

@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
@@ -11,7 +13,8 @@ namespace Comet.Application.Runs.Commands;
 /// Re-runs a finished run's failed, cancelled, lost and skipped jobs as new attempts; jobs that passed
 /// keep their result. The run becomes running again.
 /// </summary>
-public sealed record RetryRunCommand(Guid RunId) : IRequest<RunDto>;
+[RequiresProjectRole(ProjectRole.Developer)]
+public sealed record RetryRunCommand(Guid RunId) : IRequest<RunDto>, IRunRequest;
 
 public sealed class RetryRunHandler(ICometDbContext db, DispatchSignal dispatch, TimeProvider clock) : IRequestHandler<RetryRunCommand, RunDto>
 {

@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
@@ -8,8 +10,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Runs.Commands;
 
 /// <summary>A manual run of a branch (the project's default when none is given), optionally at a given commit.</summary>
-public sealed record TriggerRunCommand : IRequest<RunDto>
+[RequiresProjectRole(ProjectRole.Developer)]
+public sealed record TriggerRunCommand : IRequest<RunDto>, IProjectRequest
 {
+    string? IProjectRequest.ProjectSlug => Slug;
+
     public string Slug { get; init; } = "";
     public string? Ref { get; init; }
     public string? Sha { get; init; }

@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using MediatR;
@@ -6,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Runs.Queries;
 
 /// <summary>A run with every attempt of every job and their steps.</summary>
-public sealed record GetRunQuery(Guid RunId) : IRequest<RunDto>;
+[RequiresProjectRole(ProjectRole.Viewer)]
+public sealed record GetRunQuery(Guid RunId) : IRequest<RunDto>, IRunRequest;
 
 public sealed class GetRunHandler(ICometDbContext db) : IRequestHandler<GetRunQuery, RunDto>
 {

@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Models;
@@ -10,8 +12,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Runs.Queries;
 
 /// <summary>A project's runs, newest first, optionally only one status, branch or event.</summary>
-public sealed record ListRunsQuery : IRequest<PagedList<RunSummaryDto>>
+[RequiresProjectRole(ProjectRole.Viewer)]
+public sealed record ListRunsQuery : IRequest<PagedList<RunSummaryDto>>, IProjectRequest
 {
+    string? IProjectRequest.ProjectSlug => Slug;
+
     public string Slug { get; init; } = "";
     public string? Status { get; init; }
     public string? Branch { get; init; }

@@ -1,3 +1,5 @@
+using Comet.Domain.Projects;
+using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Models;
@@ -11,8 +13,11 @@ public sealed record DeliveryDto(Guid Id, string Forge, string? DeliveryId, stri
     string Outcome, string? Detail, int StatusCode, Guid? RunId);
 
 /// <summary>Every webhook delivery a project received, newest first, with what came of it.</summary>
-public sealed record ListDeliveriesQuery : IRequest<PagedList<DeliveryDto>>
+[RequiresProjectRole(ProjectRole.Viewer)]
+public sealed record ListDeliveriesQuery : IRequest<PagedList<DeliveryDto>>, IProjectRequest
 {
+    string? IProjectRequest.ProjectSlug => Slug;
+
     public string Slug { get; init; } = "";
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = Paging.DefaultPageSize;

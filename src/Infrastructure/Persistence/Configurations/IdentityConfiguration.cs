@@ -1,4 +1,5 @@
 using Comet.Domain.Identity;
+using Comet.Domain.Projects;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -66,5 +67,17 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasIndex(e => e.At);
         builder.HasIndex(e => new { e.Action, e.At });
         builder.HasIndex(e => new { e.ActorId, e.At });
+    }
+}
+
+internal sealed class ProjectMemberConfiguration : IEntityTypeConfiguration<ProjectMember>
+{
+    public void Configure(EntityTypeBuilder<ProjectMember> builder)
+    {
+        builder.ToTable("project_members");
+        builder.HasKey(m => new { m.ProjectId, m.UserId });
+        builder.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(m => m.UserId);
     }
 }

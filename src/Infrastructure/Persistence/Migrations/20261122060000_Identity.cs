@@ -87,10 +87,28 @@ public sealed class Identity : Migration
         migrationBuilder.CreateIndex("ix_audit_events_at", "audit_events", "at");
         migrationBuilder.CreateIndex("ix_audit_events_action_at", "audit_events", ["action", "at"]);
         migrationBuilder.CreateIndex("ix_audit_events_actor_id_at", "audit_events", ["actor_id", "at"]);
+
+        migrationBuilder.CreateTable(
+            name: "project_members",
+            columns: table => new
+            {
+                project_id = table.Column<Guid>(nullable: false),
+                user_id = table.Column<Guid>(nullable: false),
+                role = table.Column<string>(maxLength: 16, nullable: false),
+                added_at = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_project_members", x => new { x.project_id, x.user_id });
+                table.ForeignKey("fk_project_members_projects", x => x.project_id, "projects", "id", onDelete: ReferentialAction.Cascade);
+                table.ForeignKey("fk_project_members_users", x => x.user_id, "users", "id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex("ix_project_members_user_id", "project_members", "user_id");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropTable("project_members");
         migrationBuilder.DropTable("audit_events");
         migrationBuilder.DropTable("personal_access_tokens");
         migrationBuilder.DropTable("refresh_tokens");
