@@ -18,7 +18,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddApplication();
     builder.Services.AddInfrastructure(builder.Configuration);
     builder.Services.AddCometApi();
-    builder.Services.AddCometAuthentication();
+    builder.Services.AddCometAuthentication(builder.Configuration);
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
 
@@ -30,6 +30,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.UseAuthentication();
     app.UseAuthorization();
     app.MapAuthEndpoints();
+    app.MapOAuthEndpoints();
     app.MapAdminEndpoints();
     app.MapHealthEndpoints();
     app.MapProjectEndpoints();

@@ -43,6 +43,7 @@ public static class AuditActions
     public const string TokenCreated = "token_created";
     public const string TokenRevoked = "token_revoked";
     public const string UserCreated = "user_created";
+    public const string ExternalAccountLinked = "external_account_linked";
     public const string ProjectCreated = "project_created";
     public const string ProjectDeleted = "project_deleted";
     public const string MemberAdded = "member_added";

@@ -13,7 +13,7 @@ public static class AuthenticationSetup
 {
     private const string BearerScheme = "JwtOrPersonalAccessToken";
 
-    public static IServiceCollection AddCometAuthentication(this IServiceCollection services)
+    public static IServiceCollection AddCometAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         // One bearer header, two kinds of token: personal access tokens start with "cpat_", the rest are JWTs.
         services.AddAuthentication(BearerScheme)
@@ -22,7 +22,8 @@ public static class AuthenticationSetup
                     ? PersonalAccessTokenAuthentication.SchemeName
                     : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
-            .AddScheme<AuthenticationSchemeOptions, PersonalAccessTokenAuthentication>(PersonalAccessTokenAuthentication.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, PersonalAccessTokenAuthentication>(PersonalAccessTokenAuthentication.SchemeName, null)
+            .AddCometOAuth(configuration);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<CometIdentityOptions>>((bearer, keys, identity) =>
             {

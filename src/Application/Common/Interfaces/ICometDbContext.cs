@@ -19,6 +19,7 @@ public interface ICometDbContext
     DbSet<PersonalAccessToken> PersonalAccessTokens { get; }
     DbSet<AuditEvent> AuditEvents { get; }
     DbSet<ProjectMember> ProjectMembers { get; }
+    DbSet<ExternalLogin> ExternalLogins { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

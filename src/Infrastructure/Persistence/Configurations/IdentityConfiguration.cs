@@ -81,3 +81,16 @@ internal sealed class ProjectMemberConfiguration : IEntityTypeConfiguration<Proj
         builder.HasIndex(m => m.UserId);
     }
 }
+
+internal sealed class ExternalLoginConfiguration : IEntityTypeConfiguration<ExternalLogin>
+{
+    public void Configure(EntityTypeBuilder<ExternalLogin> builder)
+    {
+        builder.ToTable("external_logins");
+        builder.HasKey(l => new { l.Provider, l.ExternalId });
+        builder.Property(l => l.Provider).HasMaxLength(16);
+        builder.Property(l => l.ExternalId).HasMaxLength(64);
+        builder.HasOne<User>().WithMany().HasForeignKey(l => l.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(l => l.UserId);
+    }
+}

@@ -104,10 +104,27 @@ public sealed class Identity : Migration
                 table.ForeignKey("fk_project_members_users", x => x.user_id, "users", "id", onDelete: ReferentialAction.Cascade);
             });
         migrationBuilder.CreateIndex("ix_project_members_user_id", "project_members", "user_id");
+
+        migrationBuilder.CreateTable(
+            name: "external_logins",
+            columns: table => new
+            {
+                provider = table.Column<string>(maxLength: 16, nullable: false),
+                external_id = table.Column<string>(maxLength: 64, nullable: false),
+                user_id = table.Column<Guid>(nullable: false),
+                linked_at = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_external_logins", x => new { x.provider, x.external_id });
+                table.ForeignKey("fk_external_logins_users", x => x.user_id, "users", "id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex("ix_external_logins_user_id", "external_logins", "user_id");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropTable("external_logins");
         migrationBuilder.DropTable("project_members");
         migrationBuilder.DropTable("audit_events");
         migrationBuilder.DropTable("personal_access_tokens");
