@@ -40,6 +40,7 @@ public static class DependencyInjection
         // Running pipelines: per-request services, plus the node-wide registry and wake-up signal.
         services.AddScoped<Identity.TokenPairs>();
         services.AddScoped<Identity.AuditTrail>();
+        services.AddScoped<Identity.Commands.UserAccounts>();
         // Requests sent outside HTTP (start-up, background work) have nobody behind them; hosts register their own.
         services.TryAddScoped<Common.Interfaces.ICurrentUser, Common.Security.NobodySignedIn>();
         services.AddSingleton(p => new Identity.LoginThrottle(

@@ -22,6 +22,7 @@ public static class DependencyInjection
 
         // Accounts and tokens: PBKDF2 password hashes, RS256 access tokens signed with keys kept in the data folder.
         services.AddOptions<Identity.CometIdentityOptions>().Bind(configuration.GetSection(Identity.CometIdentityOptions.Section));
+        services.AddOptions<Application.Identity.Commands.RegistrationOptions>().Bind(configuration.GetSection(Application.Identity.Commands.RegistrationOptions.Section));
         services.AddOptions<Application.Identity.LoginThrottleOptions>().Bind(configuration.GetSection(Application.Identity.LoginThrottleOptions.Section));
         services.AddSingleton<Application.Common.Interfaces.IPasswordHasher, Identity.Passwords>();
         services.AddSingleton(p => new Identity.SigningKeys(p.GetRequiredService<IOptions<CometOptions>>().Value.DataDirFullPath));

@@ -19,6 +19,9 @@ public static class AuthEndpoints
         auth.MapPost("/login", Login).WithName("Login")
             .WithSummary("Sign in with a username and password: an access token (JWT, 15 minutes) and a refresh token.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/register", Register).WithName("Register")
+            .WithSummary("Make your own account {username, password (12+), email?, displayName?} when Identity:Registration:Open is on.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         auth.MapPost("/refresh", Refresh).WithName("RefreshTokens")
             .WithSummary("Exchange a refresh token for a new pair; the old one stops working, and reusing it ends the sign-in.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -86,6 +89,12 @@ public static class AuthEndpoints
 
     private static async Task<Ok<TokenPairDto>> Login(LoginCommand command, HttpContext context, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(command with { ClientAddress = ClientAddress.Of(context) }, ct));
+
+    private static async Task<Created<UserDto>> Register(RegisterCommand command, IMediator mediator, CancellationToken ct)
+    {
+        var user = await mediator.Send(command, ct);
+        return TypedResults.Created("/api/v1/me", user);
+    }
 
     private static async Task<Ok<TokenPairDto>> Refresh(RefreshTokensCommand command, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(command, ct));

@@ -11,6 +11,10 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
     public Guid? UserId => Guid.TryParse(Principal?.FindFirstValue("sub"), out var id) ? id : null;
     public string? Username => Principal?.FindFirstValue("name");
     public bool IsAdmin => Principal?.FindFirstValue("role") == "admin";
+
+    public IReadOnlySet<string>? Scopes => Principal?.Identity?.AuthenticationType == PersonalAccessTokenAuthentication.SchemeName
+        ? Principal.FindAll("scope").Select(c => c.Value).ToHashSet()
+        : null;
     /// <summary>Background workers resolve this outside any request: they act as the system.</summary>
     public bool IsSystem => accessor.HttpContext is null;
 

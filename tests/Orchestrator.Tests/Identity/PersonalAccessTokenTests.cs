@@ -154,3 +154,68 @@ public sealed class PersonalAccessTokenTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 }
+
+/// <summary>What a personal access token may do follows its scopes.</summary>
+public sealed class PersonalAccessTokenScopeTests
+{
+    private OrchestratorFactory _factory = null!;
+    private HttpClient _admin = null!;
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        _factory = new OrchestratorFactory();
+        _admin = _factory.CreateSignedInClient();
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _admin.Dispose();
+        _factory.Dispose();
+    }
+
+    private async Task<HttpClient> ClientWithToken(params string[] scopes)
+    {
+        using var created = await _admin.PostAsJsonAsync("/api/v1/me/tokens", new { name = "scoped", scopes });
+        var token = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        var client = _factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [Test]
+    public async Task A_read_token_reads_but_may_not_write()
+    {
+        using var reader = await ClientWithToken("read");
+
+        using var list = await reader.GetAsync("/api/v1/projects");
+        using var create = await reader.PostAsJsonAsync("/api/v1/projects", new { name = "From a read token", repoUrl = "https://example.com/r.git" });
+
+        Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(create.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await create.Content.ReadAsStringAsync(), Does.Contain("needs 'write'"));
+    }
+
+    [Test]
+    public async Task A_write_token_writes_but_may_not_use_admin_endpoints_even_for_an_admin()
+    {
+        using var writer = await ClientWithToken("write");
+
+        using var create = await writer.PostAsJsonAsync("/api/v1/projects", new { name = "From a write token " + Guid.NewGuid().ToString("N")[..6], repoUrl = "https://example.com/w.git" });
+        using var audit = await writer.GetAsync("/api/v1/admin/audit");
+
+        Assert.That(create.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(audit.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task A_token_cannot_mint_another_token()
+    {
+        using var writer = await ClientWithToken("write", "admin");
+
+        using var minted = await writer.PostAsJsonAsync("/api/v1/me/tokens", new { name = "escalated", scopes = new[] { "admin" } });
+
+        Assert.That(minted.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+}

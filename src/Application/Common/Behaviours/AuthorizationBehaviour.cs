@@ -24,9 +24,29 @@ public sealed class AuthorizationBehaviour<TRequest, TResponse>(ICurrentUser use
         if (!NeedsSignIn || user.IsSystem) return await next();
         if (user.UserId is not { } userId) throw new UnauthorizedException("Sign in first: send 'Authorization: Bearer <token>' (POST /auth/login gives one).");
         if (NeedsAdmin && !user.IsAdmin) throw new ForbiddenException("Only administrators may do this.");
+        CheckScope(user.Scopes);
         if (NeedsRole is { } needed && !user.IsAdmin) await CheckProjectRoleAsync(request, userId, needed, cancellationToken);
         return await next();
     }
+
+    /// <summary>
+    /// A personal access token does what its scopes allow: "read" for queries, "write" for commands, "admin" for
+    /// admin-only requests — and never more than its owner may.
+    /// </summary>
+    private static void CheckScope(IReadOnlySet<string>? scopes)
+    {
+        if (scopes is null) return;
+        var needed = NeedsAdmin ? "admin" : IsQuery ? "read" : "write";
+        var allowed = needed switch
+        {
+            "read" => scopes.Contains("read") || scopes.Contains("write") || scopes.Contains("admin"),
+            "write" => scopes.Contains("write") || scopes.Contains("admin"),
+            _ => scopes.Contains("admin"),
+        };
+        if (!allowed) throw new ForbiddenException($"This token's scopes ({string.Join(", ", scopes.Order())}) do not allow this; it needs '{needed}'.");
+    }
+
+    private static readonly bool IsQuery = typeof(TRequest).Name.EndsWith("Query", StringComparison.Ordinal);
 
     private async Task CheckProjectRoleAsync(TRequest request, Guid userId, ProjectRole needed, CancellationToken cancellationToken)
     {

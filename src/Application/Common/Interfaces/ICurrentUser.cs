@@ -8,6 +8,12 @@ public interface ICurrentUser
     bool IsAdmin { get; }
     string? ClientAddress { get; }
 
+    /// <summary>
+    /// What the caller's token may do: null for a full sign-in (JWT), else a personal access token's scopes
+    /// (read, write, admin).
+    /// </summary>
+    IReadOnlySet<string>? Scopes { get; }
+
     /// <summary>Work no request started (start-up, background workers): not subject to authorization.</summary>
     bool IsSystem { get; }
 }

@@ -10,4 +10,5 @@ public sealed class NobodySignedIn : ICurrentUser
     public string? Username => null;
     public bool IsAdmin => false;
     public string? ClientAddress => null;
+    public IReadOnlySet<string>? Scopes => null;
 }

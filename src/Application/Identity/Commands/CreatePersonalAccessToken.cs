@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
+using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Common.Security;
 using Comet.Domain.Identity;
 using FluentValidation;
 using MediatR;
 
 namespace Comet.Application.Identity.Commands;
 
+[RequiresSignIn]
 public sealed record CreatePersonalAccessTokenCommand : IRequest<CreatedPersonalAccessTokenDto>
 {
     /// <summary>Set by the endpoint from the caller's token, never from the body.</summary>
@@ -41,13 +44,16 @@ public sealed class CreatePersonalAccessTokenValidator : AbstractValidator<Creat
     }
 }
 
-public sealed class CreatePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock, AuditTrail audit)
+public sealed class CreatePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock, AuditTrail audit, ICurrentUser user)
     : IRequestHandler<CreatePersonalAccessTokenCommand, CreatedPersonalAccessTokenDto>
 {
     public const string Prefix = "cpat_";
 
     public async Task<CreatedPersonalAccessTokenDto> Handle(CreatePersonalAccessTokenCommand request, CancellationToken cancellationToken)
     {
+        // A token must not mint tokens: a read-only token could otherwise make itself a write or admin one.
+        if (user.Scopes is not null)
+            throw new ForbiddenException("Personal access tokens are made from a signed-in session (POST /auth/login), not with another token.");
         var now = clock.GetUtcNow().UtcDateTime;
         var secret = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var token = new PersonalAccessToken(request.UserId, request.Name!.Trim(), TokenPairs.Hash(secret), secret[..12],

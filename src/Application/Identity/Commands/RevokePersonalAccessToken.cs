@@ -1,5 +1,6 @@
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Common.Security;
 using Comet.Domain.Identity;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Comet.Application.Identity.Commands;
 
 /// <summary>Revokes one of the caller's tokens; it stops working on the next request.</summary>
+[RequiresSignIn]
 public sealed record RevokePersonalAccessTokenCommand(Guid UserId, Guid TokenId) : IRequest<Unit>;
 
 public sealed class RevokePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock, AuditTrail audit)
