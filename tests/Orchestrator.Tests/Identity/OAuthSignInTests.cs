@@ -168,3 +168,33 @@ public sealed class OAuthSignInTests
         Assert.That(await answer.Content.ReadAsStringAsync(), Does.Contain("Identity:OAuth:GitHub:ClientId"));
     }
 }
+
+/// <summary>With Identity:OAuth:CompletionUrl, the browser is sent to that page with the tokens in the fragment.</summary>
+public sealed class OAuthCompletionRedirectTests
+{
+    [Test]
+    public async Task The_browser_lands_on_the_completion_page_with_tokens_in_the_fragment()
+    {
+        await using var github = await FakeOAuthProvider.StartAsync();
+        github.User = new { id = 4242, login = "redirected", name = "Re Directed" };
+        github.Emails = [new { email = "redirected@example.com", primary = true, verified = true, visibility = "private" }];
+        var settings = github.SettingsFor("GitHub");
+        settings["Identity:OAuth:CompletionUrl"] = "https://ci.example.com/signed-in";
+        using var factory = new OrchestratorFactory(settings);
+        var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false, HandleCookies = true });
+        using var outside = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        using var start = await browser.GetAsync("/auth/github");
+        using var consent = await outside.GetAsync(start.Headers.Location);
+        using var callback = await browser.GetAsync(consent.Headers.Location);
+        using var complete = await browser.GetAsync("/auth/github/complete");
+
+        Assert.That(complete.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var landing = complete.Headers.Location!;
+        Assert.That(landing.GetLeftPart(UriPartial.Path), Is.EqualTo("https://ci.example.com/signed-in"));
+        var fragment = System.Web.HttpUtility.ParseQueryString(landing.Fragment.TrimStart('#'));
+        Assert.That(fragment["access_token"], Is.Not.Empty);
+        Assert.That(fragment["refresh_token"], Does.StartWith("crt_"));
+        Assert.That(landing.Query, Is.Empty, "tokens never in the query string, which servers log");
+    }
+}
