@@ -43,9 +43,8 @@ public static class DependencyInjection
         services.AddScoped<Identity.Commands.UserAccounts>();
         // Requests sent outside HTTP (start-up, background work) have nobody behind them; hosts register their own.
         services.TryAddScoped<Common.Interfaces.ICurrentUser, Common.Security.NobodySignedIn>();
-        services.AddSingleton(p => new Identity.LoginThrottle(
-            p.GetService<Microsoft.Extensions.Options.IOptions<Identity.LoginThrottleOptions>>()?.Value ?? new Identity.LoginThrottleOptions(),
-            p.GetRequiredService<TimeProvider>()));
+        services.AddOptions<Identity.LoginThrottleOptions>();
+        services.AddSingleton<Identity.LoginThrottle>();
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
         services.AddScoped<JobExecutor>();

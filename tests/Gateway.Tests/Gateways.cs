@@ -106,14 +106,7 @@ public sealed class GatewayProcess : IGatewayUnderTest
 
     public static async Task<GatewayProcess> StartAsync(Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var (start, dataDir, port) = CreateStartInfo(orchestratorUrl, settings);
-        var process = new Process { StartInfo = start };
-        var gateway = new GatewayProcess(process, dataDir, port);
-        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (gateway, process, port) = Launch(orchestratorUrl, settings);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -142,14 +135,7 @@ public sealed class GatewayProcess : IGatewayUnderTest
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
         Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings, TimeSpan timeout)
     {
-        var (start, dataDir, port) = CreateStartInfo(orchestratorUrl, settings);
-        var process = new Process { StartInfo = start };
-        var gateway = new GatewayProcess(process, dataDir, port);
-        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (gateway, process, _) = Launch(orchestratorUrl, settings);
         try
         {
             using var wait = new CancellationTokenSource(timeout);
@@ -168,6 +154,20 @@ public sealed class GatewayProcess : IGatewayUnderTest
         {
             await gateway.DisposeAsync();
         }
+    }
+
+    /// <summary>Starts the gateway process with its output collected; the caller waits for what it needs.</summary>
+    private static (GatewayProcess Gateway, Process Process, int Port) Launch(Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var (start, dataDir, port) = CreateStartInfo(orchestratorUrl, settings);
+        var process = new Process { StartInfo = start };
+        var gateway = new GatewayProcess(process, dataDir, port);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (gateway, process, port);
     }
 
     private static (ProcessStartInfo Start, TempDirectory DataDir, int Port) CreateStartInfo(

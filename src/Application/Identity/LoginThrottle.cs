@@ -24,9 +24,10 @@ public sealed class LoginThrottleOptions
 /// Counts failed sign-ins per username and per client address (in this process), slows repeated failures and then
 /// refuses for a while. Unknown usernames are counted like real ones, so the answers never tell who exists.
 /// </summary>
-public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clock)
+public sealed class LoginThrottle(Microsoft.Extensions.Options.IOptions<LoginThrottleOptions> settings, TimeProvider clock)
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+    private readonly LoginThrottleOptions _options = settings.Value;
     private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
 
     /// <summary>How long this attempt must wait before it is even checked, or throws when it is refused.</summary>
@@ -39,14 +40,14 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
         if (lockedUntil > now)
             throw new Common.Exceptions.TooManyAttemptsException("Too many failed sign-ins. Wait and try again.", lockedUntil.Value - now);
         var count = user?.Count ?? 0;
-        return count < options.SlowAfter ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxDelay.TotalSeconds, count - options.SlowAfter + 1));
+        return count < _options.SlowAfter ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxDelay.TotalSeconds, count - _options.SlowAfter + 1));
     }
 
     public void Failed(string normalizedUsername, string? address)
     {
         var now = clock.GetUtcNow();
-        Count("user:" + normalizedUsername, options.LockAfter, now);
-        if (address is not null) Count("address:" + address, options.AddressLockAfter, now);
+        Count("user:" + normalizedUsername, _options.LockAfter, now);
+        if (address is not null) Count("address:" + address, _options.AddressLockAfter, now);
         if (_failures.Count > 100_000) Sweep(now);
     }
 
@@ -68,10 +69,10 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
             if (failures.WindowEnds <= now && failures.LockedUntil <= now)
             {
                 failures.Count = 0;
-                failures.WindowEnds = now + options.Window;
+                failures.WindowEnds = now + _options.Window;
             }
             failures.Count++;
-            if (failures.Count >= lockAfter) failures.LockedUntil = now + options.LockDuration;
+            if (failures.Count >= lockAfter) failures.LockedUntil = now + _options.LockDuration;
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Identity;
 
@@ -17,7 +16,7 @@ public sealed record TokenPairDto
     public string TokenType { get; init; } = "Bearer";
 }
 
-/// <summary>Makes token pairs; refresh tokens are random, shown once and stored only as their SHA-256.</summary>
+/// <summary>Makes token pairs; refresh tokens are random, shown once and stored only as their <see cref="SecretHash"/>.</summary>
 public sealed class TokenPairs(ICometDbContext db, IAccessTokenIssuer issuer, TimeProvider clock)
 {
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(30);
@@ -26,10 +25,8 @@ public sealed class TokenPairs(ICometDbContext db, IAccessTokenIssuer issuer, Ti
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var refresh = "crt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        db.RefreshTokens.Add(new RefreshToken(user.Id, familyId, Hash(refresh), now, now + RefreshTokenLifetime));
+        db.RefreshTokens.Add(new RefreshToken(user.Id, familyId, SecretHash.Of(refresh), now, now + RefreshTokenLifetime));
         var access = issuer.Issue(user);
         return new TokenPairDto { AccessToken = access.Token, RefreshToken = refresh, ExpiresIn = (int)access.Lifetime.TotalSeconds };
     }
-
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

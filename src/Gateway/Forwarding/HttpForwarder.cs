@@ -50,7 +50,7 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
                 $"The upstream service did not answer within {route.Resilience.Timeout.TotalSeconds:0.###} seconds.");
             return "timeout";
         }
-        catch (HttpRequestException ex) when (FindBadRequest(ex) is { } tooLarge)
+        catch (HttpRequestException ex) when (ClientBodyErrors.Find(ex) is { } tooLarge)
         {
             // Kestrel refused to read more of the client's body (over the size limit) while we were sending it.
             await problems.WriteAsync(context, tooLarge.StatusCode, tooLarge.StatusCode == 413 ? "Request body too large" : "Bad request", tooLarge.Message);
@@ -168,13 +168,6 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static BadHttpRequestException? FindBadRequest(Exception ex)
-    {
-        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
-            if (inner is BadHttpRequestException bad) return bad;
-        return null;
     }
 
     private static (string Kind, string Detail) DescribeFailure(HttpRequestException ex) => ex.InnerException switch

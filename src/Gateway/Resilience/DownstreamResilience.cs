@@ -67,7 +67,9 @@ public sealed class DownstreamResilience
         var response = await Pipeline.ExecuteAsync(
             static (state, token) => new ValueTask<HttpResponseMessage>(state.invoker.SendAsync(state.request, token)),
             (invoker, request), cancellationToken);
-        // Closing a closed breaker only resets its statistics. Skipped while open or half-open: Polly closes it
+        // Closing a closed breaker only resets its statistics — after every success, because successes left in
+        // Polly's window would keep the ratio under 1 whatever follows (only routes with a breaker pay this).
+        // Skipped while open or half-open: Polly closes it
         // itself after a successful trial, and a late success of a call from before the break must not cut the break short.
         if (_control is not null && Breaker?.CircuitState == CircuitState.Closed && !IsFailure(Outcome.FromResult(response)))
             await _control.CloseAsync(CancellationToken.None);
@@ -80,16 +82,9 @@ public sealed class DownstreamResilience
         null => (int?)outcome.Result?.StatusCode is 500 or 502 or 503 or 504,
         OperationCanceledException => false, // the client went away (Polly reports its own timeouts as TimeoutRejectedException)
         // The client's body could not be read (too large, malformed): the client's fault, not the downstream's.
-        { } exception when IsClientBodyError(exception) => false,
+        { } exception when Forwarding.ClientBodyErrors.Find(exception) is not null => false,
         _ => true,
     };
-
-    private static bool IsClientBodyError(Exception exception)
-    {
-        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
-            if (inner is BadHttpRequestException) return true;
-        return false;
-    }
 
     /// <summary>0 closed, 1 open, 2 half-open (and isolated counts as open).</summary>
     public int BreakerStateCode => Breaker?.CircuitState switch

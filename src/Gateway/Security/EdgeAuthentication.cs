@@ -21,7 +21,8 @@ public sealed class EdgeAuthentication(IOptions<GatewayOptions> options, Gateway
     {
         if (route.AuthenticationScheme is null)
         {
-            if (_jwtConfigured && HasBearerToken(context.Request))
+            // Only worth checking when a rate limit counts per token subject.
+            if (_jwtConfigured && route.RateLimit is not null && HasBearerToken(context.Request))
             {
                 var optional = await context.AuthenticateAsync(GatewayOptions.JwtOptions.Scheme);
                 if (optional.Succeeded) context.User = optional.Principal;

@@ -65,7 +65,7 @@ public static class RunEndpoints
     {
         var ct = context.RequestAborted;
         // Reading a log is reading the run: the same authorization (and the same 404 for a run one may not see).
-        await mediator.Send(new GetRunQuery(id), ct);
+        await mediator.Send(new ReadRunLogQuery(id), ct);
         var status = await reader.StatusAsync(id, jobId, index, ct);
         if (offset < 0) throw new BadHttpRequestException("offset must be 0 or more (a byte position in the log).");
         var response = context.Response;

@@ -56,7 +56,7 @@ public sealed class CreatePersonalAccessTokenHandler(ICometDbContext db, TimePro
             throw new ForbiddenException("Personal access tokens are made from a signed-in session (POST /auth/login), not with another token.");
         var now = clock.GetUtcNow().UtcDateTime;
         var secret = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var token = new PersonalAccessToken(request.UserId, request.Name!.Trim(), TokenPairs.Hash(secret), secret[..12],
+        var token = new PersonalAccessToken(request.UserId, request.Name!.Trim(), SecretHash.Of(secret), secret[..12],
             request.Scopes!, now, now.AddDays(request.ExpiresInDays ?? 30));
         db.PersonalAccessTokens.Add(token);
         audit.Record(AuditActions.TokenCreated, target: $"token:{token.Id}", detail: $"{token.Name} ({token.Scopes})", actorId: request.UserId);

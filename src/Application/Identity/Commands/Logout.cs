@@ -21,7 +21,7 @@ public sealed class LogoutHandler(ICometDbContext db, TimeProvider clock, AuditT
 {
     public async Task<Unit> Handle(LogoutCommand request, CancellationToken cancellationToken)
     {
-        var hash = TokenPairs.Hash(request.RefreshToken!);
+        var hash = SecretHash.Of(request.RefreshToken!);
         var token = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         // An unknown token is already as logged out as it can be: logging out twice is not an error.
         if (token is null) return Unit.Value;

@@ -24,7 +24,7 @@ public sealed class RefreshTokensHandler(ICometDbContext db, TokenPairs tokens, 
     public async Task<TokenPairDto> Handle(RefreshTokensCommand request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var hash = TokenPairs.Hash(request.RefreshToken!);
+        var hash = SecretHash.Of(request.RefreshToken!);
         var token = await db.RefreshTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken)
             ?? throw new UnauthorizedException("The refresh token is not known.");
 

@@ -16,7 +16,7 @@ public sealed class ResolvePersonalAccessTokenHandler(ICometDbContext db, TimePr
     public async Task<TokenOwner?> Handle(ResolvePersonalAccessTokenQuery request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var hash = TokenPairs.Hash(request.Token);
+        var hash = SecretHash.Of(request.Token);
         var token = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (token is null || !token.IsUsable(now)) return null;
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, cancellationToken);
