@@ -202,6 +202,9 @@ install_missing_packages() {
   command -v curl >/dev/null || missing+=(curl)
   [ -n "$(postgres_bin)" ] && [ -x "$(postgres_bin)/initdb" ] || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  # The end-to-end report tests run a real Python test suite (pytest) under coverage.py with Debian's python3.
+  /usr/bin/python3 -c 'import pytest' 2>/dev/null || missing+=(python3-pytest)
+  /usr/bin/python3 -c 'import coverage' 2>/dev/null || missing+=(python3-coverage)
   [ "${#missing[@]}" = 0 ] && return 0
   say "Installing ${missing[*]} with apt-get..."
   as_root apt-get update -qq

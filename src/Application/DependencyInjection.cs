@@ -48,6 +48,11 @@ public static class DependencyInjection
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
         services.AddScoped<JobExecutor>();
+        services.AddScoped<TestReports.ReportCollector>();
+        services.AddScoped<Artifacts.ArtifactCollector>();
+        services.AddScoped<Artifacts.NeededArtifacts>();
+        services.AddScoped<Artifacts.ArtifactUrls>();
+        services.AddOptions<Artifacts.ArtifactOptions>();
         services.AddScoped<StepLogReader>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<DispatchSignal>();

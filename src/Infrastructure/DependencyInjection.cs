@@ -60,6 +60,15 @@ public static class DependencyInjection
         services.AddSingleton<IStepLogStore, FileStepLogStore>();
         services.AddSingleton<IWorkspaces, JobWorkspaces>();
         services.AddSingleton<INodeIdentity, DataFolderNodeIdentity>();
+
+        // Artifacts: content-addressed files in the data folder, download URLs signed with a key kept there too.
+        services.AddOptions<Application.Artifacts.ArtifactOptions>().Bind(configuration.GetSection(Application.Artifacts.ArtifactOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Application.Artifacts.ArtifactOptions>, Artifacts.ArtifactOptionsValidator>();
+        services.AddOptions<Artifacts.ArtifactKeyOptions>().Bind(configuration.GetSection(Application.Artifacts.ArtifactOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Artifacts.ArtifactKeyOptions>, Artifacts.ArtifactKeyOptionsValidator>();
+        services.AddSingleton<IArtifactStore, Artifacts.FileArtifactStore>();
+        services.AddSingleton<IArtifactUrlKey, Artifacts.ArtifactUrlKey>();
+        services.AddSingleton<IWorkspaceFiles, WorkspaceFiles>();
         return services;
     }
 

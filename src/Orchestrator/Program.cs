@@ -21,6 +21,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddCometAuthentication(builder.Configuration);
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
+    builder.Services.AddHostedService<ArtifactSweeper>();
 
     var app = builder.Build();
     await app.Services.MigrateDatabaseAsync();
@@ -36,6 +37,8 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapProjectEndpoints();
     app.MapMemberEndpoints();
     app.MapRunEndpoints();
+    app.MapTestReportEndpoints();
+    app.MapArtifactEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();
 

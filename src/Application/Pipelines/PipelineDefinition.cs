@@ -30,9 +30,27 @@ public sealed record JobDefinition(
     TimeSpan? Timeout,
     int Retry,
     bool AllowFailure,
-    IReadOnlyList<string> Artifacts,
+    ArtifactDefinition? Artifacts,
     IReadOnlyDictionary<string, string> Variables,
-    IReadOnlyList<WhenRule> When);
+    IReadOnlyList<WhenRule> When,
+    ReportDefinition? Reports = null);
+
+/// <summary>When a job's artifacts are kept, as in GitLab CI.</summary>
+public enum ArtifactWhen
+{
+    OnSuccess,
+    OnFailure,
+    Always,
+}
+
+/// <summary>The files a job keeps (globs relative to its workspace), when, and for how long (null: the server's default).</summary>
+public sealed record ArtifactDefinition(IReadOnlyList<string> Paths, ArtifactWhen When, TimeSpan? ExpireIn)
+{
+    public bool KeepsFor(bool succeeded) => When == ArtifactWhen.Always || (When == ArtifactWhen.OnSuccess) == succeeded;
+}
+
+/// <summary>Report files a job writes: test results (JUnit, NUnit, TRX) and coverage (Cobertura), as workspace globs.</summary>
+public sealed record ReportDefinition(IReadOnlyList<string> Junit, IReadOnlyList<string> Coverage);
 
 /// <summary>A parsed and linted <c>.comet.yml</c>; jobs keep the order of the file.</summary>
 public sealed record PipelineDefinition(

@@ -10,12 +10,13 @@ namespace Comet.Application.Pipelines;
 internal sealed partial class PipelineReader(DiagnosticList diagnostics)
 {
     private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
-    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "variables", "when"];
-    private static readonly string[] NotImplementedJobKeys = ["reports", "environment", "approval", "secrets", "services"];
+    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when"];
+    private static readonly string[] NotImplementedJobKeys = ["environment", "approval", "secrets", "services"];
     private static readonly string[] StepKeys = ["name", "run", "env", "timeout", "continue_on_error"];
     private static readonly string[] WhenKeys = ["event", "branch", "tag", "path"];
     private static readonly string[] ArtifactKeys = ["paths", "when", "expire_in"];
     private static readonly string[] ArtifactWhenValues = ["on_success", "on_failure", "always"];
+    private static readonly string[] ReportKeys = ["junit", "coverage"];
 
     // What users of other CI systems write out of habit; edit distance would not find these.
     private static readonly Dictionary<string, string> JobKeyHabits = new(StringComparer.OrdinalIgnoreCase)
@@ -181,6 +182,9 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                 case "artifacts":
                     job.Artifacts = ReadArtifacts(item, where);
                     break;
+                case "reports":
+                    job.Reports = ReadReports(item, where);
+                    break;
                 case "variables":
                     job.Variables = ReadStringMap(item, $"'variables' {where}", isVariableNames: true);
                     break;
@@ -342,42 +346,71 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
         return 0;
     }
 
-    private List<string> ReadArtifacts(YamlNode value, string where)
+    private ArtifactDefinition? ReadArtifacts(YamlNode value, string where)
     {
-        if (value is YamlMap map)
+        if (value is not YamlMap map)
+            return new ArtifactDefinition(ReadWorkspacePaths(value, $"'artifacts' {where}"), ArtifactWhen.OnSuccess, null);
+
+        var paths = new List<string>();
+        var pathsSeen = false;
+        var when = ArtifactWhen.OnSuccess;
+        TimeSpan? expireIn = null;
+        var inArtifacts = $"in 'artifacts' {where}";
+        foreach (var (key, keyNode, item) in Entries(map, inArtifacts))
         {
-            var paths = new List<string>();
-            var pathsSeen = false;
-            var inArtifacts = $"in 'artifacts' {where}";
-            foreach (var (key, keyNode, item) in Entries(map, inArtifacts))
+            switch (key)
             {
-                switch (key)
-                {
-                    case "paths":
-                        pathsSeen = true;
-                        paths = ReadArtifactPaths(item, $"'paths' {inArtifacts}");
-                        break;
-                    case "when":
-                        if (ReadString(item, $"'when' {inArtifacts}") is { } when && !ArtifactWhenValues.Contains(when))
-                            diagnostics.Error(item.Start, $"'when' {inArtifacts} must be one of {string.Join(", ", ArtifactWhenValues)}, not '{when}'"
-                                + diagnostics.Hint(when, ArtifactWhenValues));
-                        break;
-                    case "expire_in":
-                        ReadDuration(item, $"'expire_in' {inArtifacts}");
-                        break;
-                    default:
-                        UnknownKey(keyNode, inArtifacts, ArtifactKeys, habits: null);
-                        break;
-                }
+                case "paths":
+                    pathsSeen = true;
+                    paths = ReadWorkspacePaths(item, $"'paths' {inArtifacts}");
+                    break;
+                case "when":
+                    if (ReadString(item, $"'when' {inArtifacts}") is { } text)
+                    {
+                        var index = Array.IndexOf(ArtifactWhenValues, text);
+                        if (index >= 0)
+                            when = (ArtifactWhen)index;
+                        else
+                            diagnostics.Error(item.Start, $"'when' {inArtifacts} must be one of {string.Join(", ", ArtifactWhenValues)}, not '{text}'"
+                                + diagnostics.Hint(text, ArtifactWhenValues));
+                    }
+                    break;
+                case "expire_in":
+                    expireIn = ReadDuration(item, $"'expire_in' {inArtifacts}");
+                    break;
+                default:
+                    UnknownKey(keyNode, inArtifacts, ArtifactKeys, habits: null);
+                    break;
             }
-            if (!pathsSeen)
-                diagnostics.Error(map.Start, $"'artifacts' {where} has no 'paths'");
-            return paths;
         }
-        return ReadArtifactPaths(value, $"'artifacts' {where}");
+        if (!pathsSeen)
+            diagnostics.Error(map.Start, $"'artifacts' {where} has no 'paths'");
+        return new ArtifactDefinition(paths, when, expireIn);
     }
 
-    private List<string> ReadArtifactPaths(YamlNode value, string what)
+    private ReportDefinition ReadReports(YamlNode value, string where)
+    {
+        var junit = new List<string>();
+        var coverage = new List<string>();
+        if (value is not YamlMap map)
+        {
+            diagnostics.Error(value.Start, $"'reports' {where} must be a mapping with 'junit' and/or 'coverage' globs, not {value.Describe()}");
+            return new ReportDefinition(junit, coverage);
+        }
+        var inReports = $"in 'reports' {where}";
+        foreach (var (key, keyNode, item) in Entries(map, inReports))
+        {
+            switch (key)
+            {
+                case "junit": junit = ReadWorkspacePaths(item, $"'junit' {inReports}"); break;
+                case "coverage": coverage = ReadWorkspacePaths(item, $"'coverage' {inReports}"); break;
+                default: UnknownKey(keyNode, inReports, ReportKeys, habits: null); break;
+            }
+        }
+        return new ReportDefinition(junit, coverage);
+    }
+
+    private List<string> ReadWorkspacePaths(YamlNode value, string what)
     {
         var paths = new List<string>();
         foreach (var item in ReadScalarList(value, what, allowSingle: true))
@@ -587,10 +620,11 @@ internal sealed class JobShape(string name, Position namePosition)
     public TimeSpan? Timeout { get; set; }
     public int Retry { get; set; }
     public bool AllowFailure { get; set; }
-    public List<string> Artifacts { get; set; } = [];
+    public ArtifactDefinition? Artifacts { get; set; }
+    public ReportDefinition? Reports { get; set; }
     public IReadOnlyDictionary<string, string> Variables { get; set; } = NoVariables;
     public IReadOnlyList<WhenRule> When { get; set; } = [];
 
     public JobDefinition ToDefinition() => new(Name, Steps, Needs.Select(n => n.Name).ToList(), Stage?.Name, Matrix,
-        Timeout, Retry, AllowFailure, Artifacts, Variables, When);
+        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports);
 }

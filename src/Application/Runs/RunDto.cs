@@ -29,6 +29,7 @@ public sealed record JobDto(
     DateTime? StartedAt,
     DateTime? FinishedAt,
     string? Note,
+    IReadOnlyList<string> Warnings,
     IReadOnlyList<StepDto> Steps);
 
 public sealed record StepDto(int Index, string Name, StepStatus Status, int? ExitCode, DateTime? StartedAt, DateTime? FinishedAt);
@@ -52,7 +53,7 @@ public static class RunMapping
         run.Id, projectSlug, run.Number, run.Status, run.Event, run.Ref, run.Branch, run.Tag, run.Sha, run.CommitMessage,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
         run.Jobs.OrderBy(j => j.Position).ThenBy(j => j.Attempt).Select(j => new JobDto(
-            j.Id, j.Name, j.Status, j.Attempt, j.AllowFailure, j.Needs, j.StartedAt, j.FinishedAt, j.Error,
+            j.Id, j.Name, j.Status, j.Attempt, j.AllowFailure, j.Needs, j.StartedAt, j.FinishedAt, j.Error, j.Warnings,
             j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList()))
             .ToList());
 }

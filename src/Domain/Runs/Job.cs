@@ -56,6 +56,18 @@ public sealed class Job
     public DateTime? FinishedAt { get; private set; }
     public IReadOnlyList<Step> Steps => _steps;
 
+    /// <summary>What went wrong around the steps without failing the job: a missing report, a refused artifact path.</summary>
+    public List<string> Warnings { get; private set; } = [];
+
+    public const int MaxWarnings = 100;
+
+    /// <summary>Notes a warning; past <see cref="MaxWarnings"/> one last line says the rest were dropped.</summary>
+    public void Warn(string warning)
+    {
+        if (Warnings.Count < MaxWarnings) Warnings.Add(warning);
+        else if (Warnings.Count == MaxWarnings) Warnings.Add("more warnings were dropped");
+    }
+
     public bool CanRetry => Status == JobStatus.Failed && Attempt < MaxAttempts;
 
     public Step AddStep(string name)

@@ -1,7 +1,9 @@
+using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
+using Comet.Domain.Testing;
 using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +23,10 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
+    public DbSet<TestCaseRecord> TestCases => Set<TestCaseRecord>();
+    public DbSet<TestSuiteRecord> TestSuites => Set<TestSuiteRecord>();
+    public DbSet<CoverageRecord> Coverage => Set<CoverageRecord>();
+    public DbSet<Artifact> Artifacts => Set<Artifact>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -40,6 +46,7 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
         configurationBuilder.Properties<StepStatus>().HaveConversion<SnakeCaseEnumConverter<StepStatus>>().HaveMaxLength(32);
         configurationBuilder.Properties<Forge>().HaveConversion<SnakeCaseEnumConverter<Forge>>().HaveMaxLength(16);
         configurationBuilder.Properties<ProjectRole>().HaveConversion<SnakeCaseEnumConverter<ProjectRole>>().HaveMaxLength(16);
+        configurationBuilder.Properties<TestStatus>().HaveConversion<SnakeCaseEnumConverter<TestStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<SystemRole>().HaveConversion<SnakeCaseEnumConverter<SystemRole>>().HaveMaxLength(16);
     }
 }

@@ -27,4 +27,16 @@ internal static class JsonColumn
                 (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
                 v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
                 v => new Dictionary<string, string>(v)));
+
+    /// <summary>A list of small records (compared by their JSON, which is what is stored).</summary>
+    public static PropertyBuilder<List<T>> AsJsonList<T>(this PropertyBuilder<List<T>> property) =>
+        property.HasConversion(
+            v => JsonSerializer.Serialize(v, Web),
+            v => JsonSerializer.Deserialize<List<T>>(v, Web) ?? new List<T>(),
+            new ValueComparer<List<T>>(
+                (a, b) => JsonSerializer.Serialize(a, Web) == JsonSerializer.Serialize(b, Web),
+                v => JsonSerializer.Serialize(v, Web).GetHashCode(),
+                v => v.ToList()));
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 }

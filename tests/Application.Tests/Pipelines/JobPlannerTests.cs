@@ -164,7 +164,7 @@ public sealed class JobPlannerTests
     public void Planning_a_hand_made_pipeline_with_an_unknown_need_throws_with_the_names()
     {
         var job = new JobDefinition("deploy", [new StepDefinition("x", "x", new Dictionary<string, string>(), null, false)],
-            ["nowhere"], null, [], null, 0, false, [], new Dictionary<string, string>(), []);
+            ["nowhere"], null, [], null, 0, false, null, new Dictionary<string, string>(), []);
 
         var error = Assert.Throws<InvalidOperationException>(() => JobPlanner.Plan(new PipelineDefinition([], new Dictionary<string, string>(), [], [job])));
 

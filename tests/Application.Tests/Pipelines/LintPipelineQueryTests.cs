@@ -11,13 +11,13 @@ public sealed class LintPipelineQueryTests
     [Test]
     public async Task Valid_file_with_a_warning_is_valid_and_lists_the_warning()
     {
-        var result = await Lint("jobs:\n  test:\n    reports: { junit: [a.xml] }\n    steps: [make test]\n");
+        var result = await Lint("jobs:\n  test:\n    services: [postgres]\n    steps: [make test]\n");
 
         Assert.That(result.Valid, Is.True);
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Warnings, Is.EqualTo(new[]
         {
-            new PipelineDiagnostic(DiagnosticSeverity.Warning, 3, 5, "'reports' is accepted but not implemented yet; it has no effect"),
+            new PipelineDiagnostic(DiagnosticSeverity.Warning, 3, 5, "'services' is accepted but not implemented yet; it has no effect"),
         }));
     }
 

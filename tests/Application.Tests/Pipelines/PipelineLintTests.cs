@@ -510,13 +510,38 @@ public sealed class PipelineLintTests
     }
 
     [Test]
+    public void Report_globs_must_stay_inside_the_workspace_and_reports_know_only_junit_and_coverage()
+    {
+        Assert.That(Errors("""
+            jobs:
+              test:
+                steps: [make test]
+                reports:
+                  junit: ["../other/junit.xml"]
+                  covrage: [coverage.xml]
+            """), Is.EqualTo(new[]
+        {
+            Error(5, 15, "'../other/junit.xml' in 'junit' in 'reports' in job 'test' must stay inside the workspace (a relative path without '..')"),
+            Error(6, 7, "unknown key 'covrage' in 'reports' in job 'test'; did you mean 'coverage'?"),
+        }));
+    }
+
+    [Test]
+    public void Reports_must_be_a_mapping()
+    {
+        Assert.That(Errors("jobs:\n  test:\n    steps: [make]\n    reports: junit.xml\n"), Is.EqualTo(new[]
+        {
+            Error(4, 14, "'reports' in job 'test' must be a mapping with 'junit' and/or 'coverage' globs, not 'junit.xml'"),
+        }));
+    }
+
+    [Test]
     public void Not_implemented_job_keys_are_warnings_naming_the_key()
     {
         var result = PipelineParser.Parse("""
             jobs:
               deploy:
                 services: [postgres]
-                reports: { junit: [a.xml] }
                 environment: production
                 approval: required
                 secrets: [TOKEN]
@@ -526,10 +551,9 @@ public sealed class PipelineLintTests
         Assert.That(result.Diagnostics, Is.EqualTo(new[]
         {
             Warning(3, 5, "'services' is accepted but not implemented yet; it has no effect"),
-            Warning(4, 5, "'reports' is accepted but not implemented yet; it has no effect"),
-            Warning(5, 5, "'environment' is accepted but not implemented yet; it has no effect"),
-            Warning(6, 5, "'approval' is accepted but not implemented yet; it has no effect"),
-            Warning(7, 5, "'secrets' is accepted but not implemented yet; it has no effect"),
+            Warning(4, 5, "'environment' is accepted but not implemented yet; it has no effect"),
+            Warning(5, 5, "'approval' is accepted but not implemented yet; it has no effect"),
+            Warning(6, 5, "'secrets' is accepted but not implemented yet; it has no effect"),
         }));
     }
 

@@ -12,7 +12,6 @@ public sealed class PipelineParserTests
 
         Assert.That(result.Diagnostics, Is.EqualTo(new[]
         {
-            Warning(20, 5, "'reports' is accepted but not implemented yet; it has no effect"),
             Warning(28, 5, "'environment' is accepted but not implemented yet; it has no effect"),
             Warning(29, 5, "'approval' is accepted but not implemented yet; it has no effect"),
             Warning(31, 5, "'secrets' is accepted but not implemented yet; it has no effect"),
@@ -40,7 +39,8 @@ public sealed class PipelineParserTests
             ("restore", "dotnet restore"),
             ("dotnet build -c $CONFIGURATION", "dotnet build -c $CONFIGURATION"),
         }));
-        Assert.That(build.Artifacts, Is.EqualTo(new[] { "out/**" }));
+        Assert.That((build.Artifacts!.Paths, build.Artifacts.When, build.Artifacts.ExpireIn),
+            Is.EqualTo((new[] { "out/**" }, ArtifactWhen.OnSuccess, (TimeSpan?)null)));
         Assert.That(build.Needs, Is.Empty);
 
         var test = pipeline.Jobs[1];
@@ -179,7 +179,52 @@ public sealed class PipelineParserTests
                   expire_in: 30d
             """);
 
-        Assert.That(pipeline.Jobs[0].Artifacts, Is.EqualTo(new[] { "out/**", "logs/*.txt" }));
+        var artifacts = pipeline.Jobs[0].Artifacts!;
+        Assert.That(artifacts.Paths, Is.EqualTo(new[] { "out/**", "logs/*.txt" }));
+        Assert.That(artifacts.When, Is.EqualTo(ArtifactWhen.Always));
+        Assert.That(artifacts.ExpireIn, Is.EqualTo(TimeSpan.FromDays(30)));
+    }
+
+    [TestCase("on_success", ArtifactWhen.OnSuccess, true, false)]
+    [TestCase("on_failure", ArtifactWhen.OnFailure, false, true)]
+    [TestCase("always", ArtifactWhen.Always, true, true)]
+    public void Artifacts_when_decides_whether_a_passed_or_failed_job_keeps_them(string when, ArtifactWhen expected, bool onSuccess, bool onFailure)
+    {
+        var pipeline = ParseValid($$"""
+            jobs:
+              build:
+                steps: [make]
+                artifacts: { paths: [out/app], when: {{when}} }
+            """);
+
+        var artifacts = pipeline.Jobs[0].Artifacts!;
+        Assert.That(artifacts.When, Is.EqualTo(expected));
+        Assert.That((artifacts.KeepsFor(succeeded: true), artifacts.KeepsFor(succeeded: false)), Is.EqualTo((onSuccess, onFailure)));
+    }
+
+    [Test]
+    public void Reports_keep_their_junit_and_coverage_globs_and_a_single_glob_is_a_list_of_one()
+    {
+        var pipeline = ParseValid("""
+            jobs:
+              test:
+                steps: [make test]
+                reports:
+                  junit: ["**/TestResults/*.xml", "reports/junit.xml"]
+                  coverage: coverage.xml
+            """);
+
+        var reports = pipeline.Jobs[0].Reports!;
+        Assert.That(reports.Junit, Is.EqualTo(new[] { "**/TestResults/*.xml", "reports/junit.xml" }));
+        Assert.That(reports.Coverage, Is.EqualTo(new[] { "coverage.xml" }));
+    }
+
+    [Test]
+    public void A_job_without_reports_or_artifacts_has_none()
+    {
+        var job = ParseValid("jobs:\n  build: { steps: [make] }\n").Jobs[0];
+
+        Assert.That((job.Reports, job.Artifacts), Is.EqualTo(((ReportDefinition?)null, (ArtifactDefinition?)null)));
     }
 
     [Test]

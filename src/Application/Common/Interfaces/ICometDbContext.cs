@@ -1,6 +1,8 @@
+using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
+using Comet.Domain.Testing;
 using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,6 +22,10 @@ public interface ICometDbContext
     DbSet<AuditEvent> AuditEvents { get; }
     DbSet<ProjectMember> ProjectMembers { get; }
     DbSet<ExternalLogin> ExternalLogins { get; }
+    DbSet<TestCaseRecord> TestCases { get; }
+    DbSet<TestSuiteRecord> TestSuites { get; }
+    DbSet<CoverageRecord> Coverage { get; }
+    DbSet<Artifact> Artifacts { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,7 @@
+using Comet.Application.Artifacts;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Pipelines;
+using Comet.Application.TestReports;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -9,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace Comet.Application.Runs.Execution;
 
 /// <summary>
-/// Runs one claimed job on this node: a fresh workspace at the run's commit, then its steps one by
-/// one through the step backend, each with its own log. Keeps the lease alive while it works and
-/// stops at once when the job is cancelled, times out or the node shuts down.
+/// Runs one claimed job on this node: a fresh workspace at the run's commit with the artifacts of the jobs it needs,
+/// then its steps one by one through the step backend, each with its own log, then its reports and artifacts are
+/// kept. Keeps the lease alive while it works and stops at once when the job is cancelled, times out or the node
+/// shuts down.
 /// </summary>
 public sealed class JobExecutor(
     ICometDbContext db,
@@ -19,6 +22,9 @@ public sealed class JobExecutor(
     IStepBackend backend,
     IStepLogStore logs,
     IWorkspaces workspaces,
+    NeededArtifacts neededArtifacts,
+    ReportCollector reports,
+    ArtifactCollector artifacts,
     INodeIdentity node,
     RunningJobs runningJobs,
     IOptions<RunnerOptions> options,
@@ -42,6 +48,7 @@ public sealed class JobExecutor(
         try
         {
             var failure = await PrepareWorkspaceAsync(project, run, folders, stop.Token);
+            if (failure is null) await neededArtifacts.PlaceAsync(job, folders.Workspace, CancellationToken.None);
             var outcome = failure is null
                 ? await RunStepsAsync(job, spec, run, project, folders, stop.Token,
                     () => timeout.IsCancellationRequested && !cancel.IsCancellationRequested, jobTimeout)
@@ -53,6 +60,9 @@ public sealed class JobExecutor(
             }
             if (timeout.IsCancellationRequested && !cancel.IsCancellationRequested)
                 outcome = JobOutcome.Failed($"the job timed out after {DurationParser.Format(jobTimeout)}");
+            if (failure is null && outcome.Status != JobStatus.Cancelled)
+                await KeepOutputsAsync(job, run, spec, folders.Workspace, outcome.Status == JobStatus.Success);
+            await db.SaveChangesAsync(CancellationToken.None); // warnings from placing and keeping files
             await heartbeatStop.CancelAsync();
             await FinishAsync(job, spec, outcome, CancellationToken.None);
         }
@@ -79,6 +89,21 @@ public sealed class JobExecutor(
         catch (OperationCanceledException)
         {
             return "the job was stopped before its workspace was ready";
+        }
+    }
+
+    /// <summary>Reports and artifacts, after the steps passed or failed (not after a cancel). Problems become job warnings.</summary>
+    private async Task KeepOutputsAsync(Job job, PipelineRun run, JobSpec spec, string workspace, bool succeeded)
+    {
+        try
+        {
+            if (spec.Reports is { } wanted) await reports.CollectAsync(job, run, wanted, workspace, CancellationToken.None);
+            if (spec.Artifacts is { } kept) await artifacts.CollectAsync(job, run, kept, workspace, succeeded, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Could not keep the reports or artifacts of job {JobId}", job.Id);
+            job.Warn($"reports and artifacts could not all be kept: {ex.Message}");
         }
     }
 

@@ -1,13 +1,19 @@
 using System.Text.Json;
+using Comet.Application.Pipelines;
 using Comet.Domain.Runs;
 
 namespace Comet.Application.Runs.Execution;
 
-/// <summary>What a job runs, fixed when the run is planned and stored with the job (so a retry runs the same).</summary>
+/// <summary>
+/// What a job runs and keeps (steps, environment, timeout, report and artifact globs), fixed when the run is planned
+/// and stored with the job, so a retry runs the same.
+/// </summary>
 public sealed record JobSpec(
     IReadOnlyList<StepSpec> Steps,
     IReadOnlyDictionary<string, string> Environment,
-    TimeSpan? Timeout)
+    TimeSpan? Timeout,
+    ReportDefinition? Reports = null,
+    ArtifactDefinition? Artifacts = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -88,7 +88,9 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
         var spec = new JobSpec(
             definition.Steps.Select(s => new StepSpec(s.Name, s.Run, s.Env, s.Timeout, s.ContinueOnError)).ToList(),
             environment,
-            definition.Timeout);
+            definition.Timeout,
+            definition.Reports,
+            definition.Artifacts);
         var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, spec.Serialize(), definition.Retry + 1);
         spec.AddStepsTo(job);
 

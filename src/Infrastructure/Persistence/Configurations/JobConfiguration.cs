@@ -17,6 +17,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         // The job's DAG edges are read and written with the job, never queried alone: one JSON column.
         builder.Property(j => j.Needs).AsJson().IsRequired();
         builder.Property(j => j.Spec).IsRequired();
+        builder.Property(j => j.Warnings).AsJson().IsRequired();
         builder.Property(j => j.LeaseOwner).HasMaxLength(64);
         builder.HasIndex(j => new { j.RunId, j.Name, j.Attempt }).IsUnique();
         // The dispatcher looks for work by status.

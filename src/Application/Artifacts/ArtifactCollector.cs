@@ -1,0 +1,74 @@
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Pipelines;
+using Comet.Domain.Artifacts;
+using Comet.Domain.Runs;
+using Microsoft.Extensions.Options;
+
+namespace Comet.Application.Artifacts;
+
+/// <summary>
+/// After a job's steps: keeps the files its <c>artifacts:</c> globs match (when its outcome calls for it) in the
+/// content-addressed store, within the size limits. Anything refused or too big becomes a job warning; nothing
+/// outside the workspace is read (the workspace file finder refuses links that leave it).
+/// </summary>
+public sealed class ArtifactCollector(
+    ICometDbContext db,
+    IWorkspaceFiles files,
+    IArtifactStore store,
+    IOptions<ArtifactOptions> options,
+    TimeProvider clock)
+{
+    public async Task CollectAsync(Job job, PipelineRun run, ArtifactDefinition artifacts, string workspace, bool succeeded,
+        CancellationToken cancellationToken)
+    {
+        if (!artifacts.KeepsFor(succeeded) || artifacts.Paths.Count == 0) return;
+        var limits = options.Value;
+        var match = files.Find(workspace, artifacts.Paths, limits.MaxFilesPerJob);
+        foreach (var warning in match.Warnings) job.Warn($"artifacts: {warning}");
+        foreach (var glob in match.UnmatchedGlobs) job.Warn($"artifacts: no file matched '{glob}'");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var expiresAt = now + (artifacts.ExpireIn ?? limits.DefaultExpiry);
+        long kept = 0;
+        foreach (var file in match.Files)
+        {
+            if (file.Size > limits.MaxFileBytes)
+            {
+                job.Warn($"artifacts: {file.RelativePath} was not kept: it has {Bytes(file.Size)}, more than the limit of {Bytes(limits.MaxFileBytes)} per file");
+                continue;
+            }
+            if (kept + file.Size > limits.MaxJobBytes)
+            {
+                job.Warn($"artifacts: {file.RelativePath} was not kept: the job's artifacts would pass the limit of {Bytes(limits.MaxJobBytes)} per job");
+                continue;
+            }
+            StoredContent? stored;
+            try
+            {
+                await using var content = File.OpenRead(file.FullPath);
+                stored = await store.SaveAsync(content, Math.Min(limits.MaxFileBytes, limits.MaxJobBytes - kept), cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                job.Warn($"artifacts: {file.RelativePath} could not be read: {ex.Message}");
+                continue;
+            }
+            if (stored is null)
+            {
+                job.Warn($"artifacts: {file.RelativePath} was not kept: it grew past the size limit while it was read");
+                continue;
+            }
+            kept += stored.Size;
+            db.Artifacts.Add(new Artifact(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt, file.RelativePath, stored.Size,
+                stored.Sha256, now, expiresAt));
+        }
+    }
+
+    internal static string Bytes(long bytes) => bytes switch
+    {
+        >= 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024 * 1024):0.#} GiB",
+        >= 1024L * 1024 => $"{bytes / (1024.0 * 1024):0.#} MiB",
+        >= 1024 => $"{bytes / 1024.0:0.#} KiB",
+        _ => $"{bytes} bytes",
+    };
+}

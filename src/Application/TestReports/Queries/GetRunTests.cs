@@ -1,0 +1,72 @@
+using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Common.Security;
+using Comet.Domain.Projects;
+using Comet.Domain.Testing;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.TestReports.Queries;
+
+/// <summary>
+/// A run's test results: totals per job attempt and for the run (each job's latest attempt), and the cases with the
+/// failed ones first, with their messages.
+/// </summary>
+[RequiresProjectRole(ProjectRole.Viewer)]
+public sealed record GetRunTestsQuery(Guid RunId, int Limit = GetRunTestsQuery.DefaultLimit) : IRequest<RunTestsDto>, IRunRequest
+{
+    public const int DefaultLimit = 1000;
+    public const int MaxLimit = 10_000;
+}
+
+public sealed class GetRunTestsValidator : AbstractValidator<GetRunTestsQuery>
+{
+    public GetRunTestsValidator() =>
+        RuleFor(q => q.Limit).InclusiveBetween(1, GetRunTestsQuery.MaxLimit).WithMessage($"limit must be between 1 and {GetRunTestsQuery.MaxLimit}.");
+}
+
+public sealed class GetRunTestsHandler(ICometDbContext db) : IRequestHandler<GetRunTestsQuery, RunTestsDto>
+{
+    public async Task<RunTestsDto> Handle(GetRunTestsQuery request, CancellationToken cancellationToken)
+    {
+        if (!await db.Runs.AnyAsync(r => r.Id == request.RunId, cancellationToken))
+            throw new NotFoundException("run", request.RunId.ToString());
+
+        // Totals are counted by the database, so a run with a hundred thousand cases is not loaded to count it.
+        var counts = await db.TestCases.Where(c => c.RunId == request.RunId)
+            .GroupBy(c => new { c.JobId, c.JobName, c.Attempt, c.Status })
+            .Select(g => new { g.Key.JobId, g.Key.JobName, g.Key.Attempt, g.Key.Status, Count = g.Count(), Flaky = g.Count(c => c.Flaky), Duration = g.Sum(c => c.DurationMs) ?? 0 })
+            .ToListAsync(cancellationToken);
+        var suites = await db.TestSuites.AsNoTracking().Where(s => s.RunId == request.RunId).ToListAsync(cancellationToken);
+
+        var jobs = counts.GroupBy(c => (c.JobId, c.JobName, c.Attempt))
+            .Select(job => new JobTestsDto(job.Key.JobId, job.Key.JobName, job.Key.Attempt,
+                job.Aggregate(TestTotalsDto.Empty, (totals, c) => totals.Plus(Totals(c.Status, c.Count, c.Flaky, c.Duration))),
+                suites.Where(s => s.JobId == job.Key.JobId).OrderBy(s => s.Name, StringComparer.Ordinal)
+                    .Select(s => new TestSuiteDto(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, s.DurationMs)).ToList()))
+            .OrderBy(j => j.JobName, StringComparer.Ordinal).ThenBy(j => j.Attempt)
+            .ToList();
+        var runTotals = LatestAttempts.Of(jobs, j => j.JobName, j => j.Attempt)
+            .Aggregate(TestTotalsDto.Empty, (totals, job) => totals.Plus(job.Totals));
+
+        var cases = await db.TestCases.AsNoTracking().Where(c => c.RunId == request.RunId)
+            .OrderBy(c => c.Status == TestStatus.Failed || c.Status == TestStatus.Error ? 0 : c.Status == TestStatus.Skipped ? 2 : 1)
+            .ThenBy(c => c.JobName).ThenBy(c => c.Attempt).ThenBy(c => c.Suite).ThenBy(c => c.ClassName).ThenBy(c => c.Name)
+            .Take(request.Limit + 1)
+            .Select(c => new TestCaseDto(c.TestId, c.JobId, c.JobName, c.Attempt, c.Suite, c.ClassName, c.Name, c.File, c.DurationMs,
+                c.Status, c.Message, c.Details, c.Flaky))
+            .ToListAsync(cancellationToken);
+        var truncated = cases.Count > request.Limit;
+        return new RunTestsDto(request.RunId, runTotals, jobs, truncated ? cases[..request.Limit] : cases, truncated);
+    }
+
+    private static TestTotalsDto Totals(TestStatus status, int count, int flaky, double duration) => new(
+        count,
+        status == TestStatus.Passed ? count : 0,
+        status == TestStatus.Failed ? count : 0,
+        status == TestStatus.Error ? count : 0,
+        status == TestStatus.Skipped ? count : 0,
+        flaky,
+        duration);
+}

@@ -1,0 +1,125 @@
+using Comet.Application.Common.Interfaces;
+using Comet.Application.Pipelines;
+using Comet.Domain.Runs;
+using Comet.Domain.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comet.Application.TestReports;
+
+/// <summary>
+/// After a job's steps (passed or failed): reads the files its <c>reports:</c> globs match — test results and
+/// Cobertura coverage — and stores them for this job attempt. A missing, unreadable or malformed report becomes a
+/// job warning; it never changes the job's status.
+/// </summary>
+public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, TimeProvider clock)
+{
+    /// <summary>A bigger report file is not read (a 100 MB report is already far past any real suite).</summary>
+    public const long MaxReportBytes = 512L * 1024 * 1024;
+
+    /// <summary>Test cases are written in batches, so a very large report does not sit in one transaction.</summary>
+    private const int BatchSize = 2_000;
+
+    public async Task CollectAsync(Job job, PipelineRun run, ReportDefinition reports, string workspace, CancellationToken cancellationToken)
+    {
+        if (reports.Junit.Count > 0) await CollectTestsAsync(job, run, reports.Junit, workspace, cancellationToken);
+        if (reports.Coverage.Count > 0) CollectCoverage(job, run, reports.Coverage, workspace);
+    }
+
+    private async Task CollectTestsAsync(Job job, PipelineRun run, IReadOnlyList<string> globs, string workspace, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var pending = new List<TestCaseRecord>();
+        foreach (var file in Find(job, "junit", globs, workspace))
+        {
+            var report = Read(job, file, stream => TestReportParser.Parse(stream, file.RelativePath));
+            if (report is null) continue;
+            foreach (var warning in report.Warnings) job.Warn($"reports: {warning}");
+            foreach (var suite in report.Suites)
+                db.TestSuites.Add(new TestSuiteRecord(run.Id, job.Id, suite.Name, suite.Tests, suite.Failures, suite.Errors, suite.Skipped,
+                    suite.Duration?.TotalMilliseconds));
+            foreach (var result in report.Cases)
+            {
+                pending.Add(new TestCaseRecord(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt,
+                    TestIdentity.Of(job.Name, result.Suite, result.ClassName, result.Name),
+                    result.Suite, result.ClassName, result.Name, StatusOf(result.Outcome), now)
+                {
+                    File = result.File,
+                    DurationMs = result.Duration?.TotalMilliseconds,
+                    Message = result.Message,
+                    Details = result.Details,
+                    Flaky = result.Flaky,
+                    CommitSha = run.Sha,
+                    Branch = run.Branch,
+                });
+                if (pending.Count >= BatchSize) await SaveBatchAsync(pending, cancellationToken);
+            }
+        }
+        await SaveBatchAsync(pending, cancellationToken);
+    }
+
+    private async Task SaveBatchAsync(List<TestCaseRecord> batch, CancellationToken cancellationToken)
+    {
+        db.TestCases.AddRange(batch);
+        await db.SaveChangesAsync(cancellationToken);
+        // Saved rows are not needed again here: stop tracking them so memory stays flat on a big report.
+        foreach (var saved in batch) db.TestCases.Entry(saved).State = EntityState.Detached;
+        batch.Clear();
+    }
+
+    private void CollectCoverage(Job job, PipelineRun run, IReadOnlyList<string> globs, string workspace)
+    {
+        var counts = CoverageCounts.None;
+        var entries = new List<CoverageFileEntry>();
+        var read = 0;
+        foreach (var file in Find(job, "coverage", globs, workspace))
+        {
+            var report = Read(job, file, stream => CoberturaParser.Parse(stream, file.RelativePath));
+            if (report is null) continue;
+            foreach (var warning in report.Warnings) job.Warn($"reports: {warning}");
+            // Several coverage files of one job (one per test project, say) add up.
+            counts = counts.Plus(new CoverageCounts(report.LinesCovered, report.LinesValid, report.BranchesCovered, report.BranchesValid));
+            entries.AddRange(report.Files.Select(f => new CoverageFileEntry(f.Path, f.LinesCovered, f.LinesValid, f.BranchesCovered, f.BranchesValid)));
+            read++;
+        }
+        if (read == 0) return;
+        db.Coverage.Add(new CoverageRecord(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt, counts,
+            entries.OrderBy(e => e.Path, StringComparer.Ordinal), run.Branch, run.Sha, Now()));
+    }
+
+    private IReadOnlyList<WorkspaceFile> Find(Job job, string kind, IReadOnlyList<string> globs, string workspace)
+    {
+        var match = files.Find(workspace, globs);
+        foreach (var warning in match.Warnings) job.Warn($"reports: {warning}");
+        foreach (var glob in match.UnmatchedGlobs) job.Warn($"reports: no file matched the {kind} report '{glob}'");
+        return match.Files;
+    }
+
+    private static T? Read<T>(Job job, WorkspaceFile file, Func<Stream, T> parse) where T : class
+    {
+        if (file.Size > MaxReportBytes)
+        {
+            job.Warn($"reports: {file.RelativePath} was not read: it has {file.Size} bytes, more than the limit of {MaxReportBytes}");
+            return null;
+        }
+        try
+        {
+            using var stream = File.OpenRead(file.FullPath);
+            return parse(stream);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            job.Warn($"reports: {file.RelativePath} could not be read: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static TestStatus StatusOf(TestOutcome outcome) => outcome switch
+    {
+        TestOutcome.Passed => TestStatus.Passed,
+        TestOutcome.Failed => TestStatus.Failed,
+        TestOutcome.Error => TestStatus.Error,
+        _ => TestStatus.Skipped,
+    };
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+}
