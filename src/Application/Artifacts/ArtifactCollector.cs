@@ -30,6 +30,7 @@ public sealed class ArtifactCollector(
         var now = clock.GetUtcNow().UtcDateTime;
         var expiresAt = now + (artifacts.ExpireIn ?? limits.DefaultExpiry);
         long kept = 0;
+        var lastSave = clock.GetTimestamp();
         foreach (var file in match.Files)
         {
             if (file.Size > limits.MaxFileBytes)
@@ -61,8 +62,17 @@ public sealed class ArtifactCollector(
             kept += stored.Size;
             db.Artifacts.Add(new Artifact(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt, file.RelativePath, stored.Size,
                 stored.Sha256, now, expiresAt));
+            // A stored file is safe from the sweep for Artifacts:OrphanGrace only until its row exists: with many big
+            // files, write the rows as we go rather than all at the end.
+            if (clock.GetElapsedTime(lastSave) > SaveEvery)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                lastSave = clock.GetTimestamp();
+            }
         }
     }
+
+    private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(30);
 
     internal static string Bytes(long bytes) => bytes switch
     {
