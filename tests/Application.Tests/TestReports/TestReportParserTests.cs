@@ -54,6 +54,79 @@ public sealed class TestReportParserTests
     }
 
     [Test]
+    public void Gradle_bare_testsuite_with_properties_cdata_output_and_a_stack_trace()
+    {
+        var report = Parse("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuite name="com.acme.billing.InvoiceTest" tests="3" skipped="1" failures="1" errors="0" timestamp="2026-11-22T06:10:03" hostname="ci" time="0.412">
+              <properties/>
+              <testcase name="totals add up()" classname="com.acme.billing.InvoiceTest" time="0.011"/>
+              <testcase name="rounds half even()" classname="com.acme.billing.InvoiceTest" time="0.395">
+                <failure message="org.opentest4j.AssertionFailedError: expected: &lt;10.02&gt; but was: &lt;10.03&gt;" type="org.opentest4j.AssertionFailedError">org.opentest4j.AssertionFailedError: expected: &lt;10.02&gt; but was: &lt;10.03&gt;
+            	at app//org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:55)
+            	at app//com.acme.billing.InvoiceTest.rounds half even(InvoiceTest.kt:31)
+            </failure>
+              </testcase>
+              <testcase name="pdf export()" classname="com.acme.billing.InvoiceTest" time="0.0">
+                <skipped/>
+              </testcase>
+              <system-out><![CDATA[10:03:01.112 [Test worker] INFO com.acme.billing - rounding mode HALF_EVEN
+            ]]></system-out>
+              <system-err><![CDATA[]]></system-err>
+            </testsuite>
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Warnings, Is.Empty);
+            Assert.That(report.Cases.Select(c => (c.Name, c.Outcome)), Is.EqualTo(new[]
+            {
+                ("totals add up()", TestOutcome.Passed), ("rounds half even()", TestOutcome.Failed), ("pdf export()", TestOutcome.Skipped),
+            }));
+            Assert.That(report.Cases[1].Message, Is.EqualTo("org.opentest4j.AssertionFailedError: expected: <10.02> but was: <10.03>"));
+            Assert.That(report.Cases[1].Details, Does.Contain("InvoiceTest.kt:31"));
+            Assert.That(report.Suites.Single(), Is.EqualTo(new TestSuiteTotals("com.acme.billing.InvoiceTest", 3, 1, 0, 1, TimeSpan.FromSeconds(0.406))));
+        });
+    }
+
+    [Test]
+    public void Jest_junit_with_a_suite_per_file_and_failures_without_a_message_attribute()
+    {
+        var report = Parse("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites name="jest tests" tests="3" failures="1" errors="0" time="2.731">
+              <testsuite name="cart" errors="0" failures="1" skipped="0" timestamp="2026-11-22T06:12:40" time="1.402" tests="2">
+                <testcase classname="cart adds an item" name="cart adds an item" time="0.004" file="src/cart.test.js">
+                </testcase>
+                <testcase classname="cart applies a coupon" name="cart applies a coupon" time="0.019" file="src/cart.test.js">
+                  <failure>Error: expect(received).toBe(expected) // Object.is equality
+
+            Expected: 90
+            Received: 100
+                at Object.toBe (/builds/shop/src/cart.test.js:14:27)</failure>
+                </testcase>
+              </testsuite>
+              <testsuite name="price formatting" errors="0" failures="0" skipped="0" timestamp="2026-11-22T06:12:41" time="0.31" tests="1">
+                <testcase classname="price formatting shows cents" name="price formatting shows cents" time="0.001" file="src/price.test.js">
+                </testcase>
+              </testsuite>
+            </testsuites>
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Warnings, Is.Empty);
+            Assert.That(report.Cases.Select(c => (c.Suite, c.File)), Is.EqualTo(new[]
+            {
+                ("cart", "src/cart.test.js"), ("cart", "src/cart.test.js"), ("price formatting", "src/price.test.js"),
+            }));
+            var failed = report.Cases.Single(c => c.Outcome == TestOutcome.Failed);
+            Assert.That(failed.Message, Is.EqualTo("Error: expect(received).toBe(expected) // Object.is equality"), "the first line stands in for the missing attribute");
+            Assert.That(failed.Details, Does.Contain("cart.test.js:14:27"));
+        });
+    }
+
+    [Test]
     public void Nested_suites_give_each_case_its_innermost_suite()
     {
         var report = Parse("""
