@@ -31,31 +31,37 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
         var pending = new List<TestCaseRecord>();
         foreach (var file in Find(job, "junit", globs, workspace))
         {
-            var report = Read(job, file, stream => TestReportParser.Parse(stream, file.RelativePath));
-            if (report is null) continue;
-            foreach (var warning in report.Warnings) job.Warn($"reports: {warning}");
-            foreach (var suite in report.Suites)
-                db.TestSuites.Add(new TestSuiteRecord(run.Id, job.Id, suite.Name, suite.Tests, suite.Failures, suite.Errors, suite.Skipped,
-                    suite.Duration?.TotalMilliseconds));
-            foreach (var result in report.Cases)
+            if (Open(job, file) is not { } stream) continue;
+            await using (stream)
             {
-                pending.Add(new TestCaseRecord(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt,
-                    TestIdentity.Of(job.Name, result.Suite, result.ClassName, result.Name),
-                    result.Suite, result.ClassName, result.Name, StatusOf(result.Outcome), now)
+                // Cases are stored as they are read, a batch at a time: a huge report never sits in memory whole.
+                var reading = TestReportParser.Read(stream, file.RelativePath);
+                foreach (var result in reading.Cases())
                 {
-                    File = result.File,
-                    DurationMs = result.Duration?.TotalMilliseconds,
-                    Message = result.Message,
-                    Details = result.Details,
-                    Flaky = result.Flaky,
-                    CommitSha = run.Sha,
-                    Branch = run.Branch,
-                });
-                if (pending.Count >= BatchSize) await SaveBatchAsync(pending, cancellationToken);
+                    pending.Add(Record(job, run, result, now));
+                    if (pending.Count >= BatchSize) await SaveBatchAsync(pending, cancellationToken);
+                }
+                foreach (var warning in reading.Warnings) job.Warn($"reports: {warning}");
+                foreach (var suite in reading.Suites)
+                    db.TestSuites.Add(new TestSuiteRecord(run.Id, job.Id, suite.Name, suite.Tests, suite.Failures, suite.Errors, suite.Skipped,
+                        suite.Duration?.TotalMilliseconds));
             }
         }
         await SaveBatchAsync(pending, cancellationToken);
     }
+
+    private static TestCaseRecord Record(Job job, PipelineRun run, TestCaseResult result, DateTime now) =>
+        new(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt, TestIdentity.Of(job.Name, result.Suite, result.ClassName, result.Name),
+            result.Suite, result.ClassName, result.Name, StatusOf(result.Outcome), now)
+        {
+            File = result.File,
+            DurationMs = result.Duration?.TotalMilliseconds,
+            Message = result.Message,
+            Details = result.Details,
+            Flaky = result.Flaky,
+            CommitSha = run.Sha,
+            Branch = run.Branch,
+        };
 
     private async Task SaveBatchAsync(List<TestCaseRecord> batch, CancellationToken cancellationToken)
     {
@@ -73,8 +79,9 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
         var read = 0;
         foreach (var file in Find(job, "coverage", globs, workspace))
         {
-            var report = Read(job, file, stream => CoberturaParser.Parse(stream, file.RelativePath));
-            if (report is null) continue;
+            if (Open(job, file) is not { } stream) continue;
+            CoverageReport report;
+            using (stream) report = CoberturaParser.Parse(stream, file.RelativePath);
             foreach (var warning in report.Warnings) job.Warn($"reports: {warning}");
             // Several coverage files of one job (one per test project, say) add up.
             counts = counts.Plus(new CoverageCounts(report.LinesCovered, report.LinesValid, report.BranchesCovered, report.BranchesValid));
@@ -94,7 +101,8 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
         return match.Files;
     }
 
-    private static T? Read<T>(Job job, WorkspaceFile file, Func<Stream, T> parse) where T : class
+    /// <summary>The report file to read, or null (with a job warning) when it is too big or cannot be opened.</summary>
+    private static FileStream? Open(Job job, WorkspaceFile file)
     {
         if (file.Size > MaxReportBytes)
         {
@@ -103,8 +111,7 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
         }
         try
         {
-            using var stream = File.OpenRead(file.FullPath);
-            return parse(stream);
+            return File.OpenRead(file.FullPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -6,7 +6,7 @@ namespace Comet.Application.TestReports;
 /// <summary>JUnit XML as pytest, jest-junit, go-junit-report, Gradle and Maven Surefire write it.</summary>
 internal static class JUnit
 {
-    public static void Read(XmlReader reader, ParseState state)
+    public static IEnumerable<TestCaseResult> Read(XmlReader reader)
     {
         var suites = new Stack<(string Name, int Depth)>();
         while (!reader.EOF)
@@ -21,8 +21,8 @@ internal static class JUnit
                         reader.Read();
                         continue;
                     case "testcase":
-                        // Kept before reading on: a file cut right after this case still has it.
-                        state.Add(ReadCase(reader, suites.TryPeek(out var suite) ? suite.Name : null));
+                        // Handed out before reading on: a file cut right after this case still has it.
+                        yield return ReadCase(reader, suites.TryPeek(out var suite) ? suite.Name : null);
                         reader.Read();
                         continue;
                     case "properties":
@@ -100,7 +100,7 @@ internal static class JUnit
 /// <summary>NUnit 3 result XML (test-run) and NUnit 2 (test-results).</summary>
 internal static class NUnit
 {
-    public static void Read(XmlReader reader, ParseState state)
+    public static IEnumerable<TestCaseResult> Read(XmlReader reader)
     {
         var fixtures = new Stack<(string Name, int Depth)>();
         while (!reader.EOF)
@@ -115,7 +115,7 @@ internal static class NUnit
                 fixtures.Pop();
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "test-case")
             {
-                state.Add(ReadCase(reader, fixtures.TryPeek(out var fixture) ? fixture.Name : "(no suite)"));
+                yield return ReadCase(reader, fixtures.TryPeek(out var fixture) ? fixture.Name : "(no suite)");
                 reader.Read();
                 continue;
             }
@@ -149,14 +149,22 @@ internal static class NUnit
     }
 }
 
-/// <summary>Visual Studio TRX, as `dotnet test --logger trx` writes it.</summary>
-internal static class Trx
+/// <summary>
+/// Visual Studio TRX, as `dotnet test --logger trx` writes it. Results come before the definitions that name their
+/// classes, so they are held (in <see cref="Held"/>, where a reader that meets a broken file still finds them) and
+/// handed out at the end with their class names.
+/// </summary>
+internal sealed class Trx
 {
-    public static void Read(XmlReader reader, ParseState state)
+    public List<(TestCaseResult Result, string? TestId)> Held { get; } = [];
+
+    private readonly Dictionary<string, string> _classes = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Set when there were more results than <see cref="TestReportParser.MaxCases"/>; the rest were skipped.</summary>
+    public bool Capped { get; private set; }
+
+    public void Read(XmlReader reader)
     {
-        // Results come before the definitions that name their classes: remember which case has which test id.
-        var pending = new List<(int Index, string TestId)>();
-        var classes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         string? definitionId = null;
         while (!reader.EOF)
         {
@@ -164,27 +172,32 @@ internal static class Trx
             {
                 switch (reader.LocalName)
                 {
+                    case "UnitTestResult" when Held.Count >= MaxCases:
+                        Capped = true;
+                        reader.Skip(); // read on anyway: the class names come after the results
+                        continue;
                     case "UnitTestResult":
                         var testId = reader.GetAttribute("testId");
-                        var before = state.Cases.Count;
-                        state.Add(ReadResult(reader));
-                        if (testId is not null && state.Cases.Count > before) pending.Add((before, testId));
+                        Held.Add((ReadResult(reader), testId));
                         reader.Read();
                         continue;
                     case "UnitTest":
                         definitionId = reader.GetAttribute("id");
                         break;
                     case "TestMethod" when definitionId is not null && reader.GetAttribute("className") is { } className:
-                        classes[definitionId] = className.Split(',')[0].Trim();
+                        _classes[definitionId] = className.Split(',')[0].Trim();
                         break;
                 }
             }
             reader.Read();
         }
-        foreach (var (index, testId) in pending)
-            if (classes.TryGetValue(testId, out var className))
-                state.Cases[index] = state.Cases[index] with { ClassName = className, Suite = className };
     }
+
+    /// <summary>The held results, with the class names the definitions gave (those read so far, for a broken file).</summary>
+    public IEnumerable<TestCaseResult> Named() =>
+        Held.Select(held => held.TestId is not null && _classes.TryGetValue(held.TestId, out var className)
+            ? held.Result with { ClassName = className, Suite = className }
+            : held.Result);
 
     private static TestCaseResult ReadResult(XmlReader reader)
     {

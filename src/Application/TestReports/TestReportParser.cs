@@ -8,85 +8,25 @@ namespace Comet.Application.TestReports;
 /// Reads JUnit XML (its real-world variants: a testsuites or bare testsuite root, nested suites, failure / error /
 /// skipped, system-out / system-err, Surefire's flaky and rerun markers), NUnit 3 results and Visual Studio TRX, the
 /// format recognised from the root element. A streaming XmlReader with DTD processing off: an entity-expansion or
-/// XXE attempt is refused, and memory stays bounded however big the file (texts are cut, cases capped). A broken file
-/// gives what was read before the break plus a warning; it never throws.
+/// XXE attempt is refused, and memory stays bounded however big the file: texts are cut, and <see cref="Read"/> hands
+/// the cases out one at a time for the caller to store as they come (only TRX, whose class names follow its results,
+/// holds its cases until the end). A broken file gives what was read before the break plus a warning; it never throws.
 /// </summary>
 public static class TestReportParser
 {
     public const int MaxTextLength = 4096;
     public const int MaxCases = 200_000;
 
+    /// <summary>The whole report at once: for small files and tests. Jobs use <see cref="Read"/>.</summary>
     public static TestReport Parse(Stream stream, string fileName)
     {
-        var state = new ParseState(fileName);
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            IgnoreWhitespace = true,
-            CloseInput = false,
-        };
-        string format = "unknown";
-        try
-        {
-            using var reader = XmlReader.Create(stream, settings);
-            if (reader.MoveToContent() != XmlNodeType.Element)
-                return state.Finish(format, $"{fileName} has no XML root element.");
-            format = reader.LocalName switch
-            {
-                "testsuites" or "testsuite" => "junit",
-                "test-run" or "test-results" => "nunit",
-                "TestRun" => "trx",
-                var other => other,
-            };
-            switch (format)
-            {
-                case "junit": JUnit.Read(reader, state); break;
-                case "nunit": NUnit.Read(reader, state); break;
-                case "trx": Trx.Read(reader, state); break;
-                default: return state.Finish("unknown", $"{fileName} is not a test report Comet knows (root element <{format}>; expected testsuites, testsuite, test-run or TestRun).");
-            }
-        }
-        catch (XmlException ex)
-        {
-            var why = ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
-                ? "it declares a DTD, which is refused (entity expansion and external entities are not read)"
-                : $"it is not well-formed XML at line {ex.LineNumber}, position {ex.LinePosition}";
-            return state.Finish(format, $"{fileName} was read only up to where {why}; {state.Cases.Count} test cases were kept.");
-        }
-        return state.Finish(format, null);
+        var reading = Read(stream, fileName);
+        var cases = reading.Cases().ToList();
+        return new TestReport(reading.Format, reading.Suites, cases, reading.Warnings);
     }
 
-    internal sealed class ParseState(string fileName)
-    {
-        public List<TestCaseResult> Cases { get; } = [];
-        public List<string> Warnings { get; } = [];
-        private bool _capped;
-
-        public void Add(TestCaseResult result)
-        {
-            if (Cases.Count >= MaxCases)
-            {
-                if (!_capped) Warnings.Add($"{fileName} has more than {MaxCases} test cases; the rest were not kept.");
-                _capped = true;
-                return;
-            }
-            Cases.Add(result);
-        }
-
-        public TestReport Finish(string format, string? warning)
-        {
-            if (warning is not null) Warnings.Add(warning);
-            var suites = Cases.GroupBy(c => c.Suite).Select(g => new TestSuiteTotals(g.Key, g.Count(),
-                    g.Count(c => c.Outcome == TestOutcome.Failed), g.Count(c => c.Outcome == TestOutcome.Error),
-                    g.Count(c => c.Outcome == TestOutcome.Skipped),
-                    g.Any(c => c.Duration is not null) ? TimeSpan.FromTicks(g.Sum(c => c.Duration?.Ticks ?? 0)) : null))
-                .ToList();
-            return new TestReport(format, suites, Cases, Warnings);
-        }
-    }
+    /// <summary>A report read as it is enumerated; its format, suites and warnings are complete once the cases are.</summary>
+    public static TestReportReading Read(Stream stream, string fileName) => new(stream, fileName);
 
     /// <summary>"1.5", "1,234.5" (jest), "12" or missing; never throws.</summary>
     internal static TimeSpan? Seconds(string? text)

@@ -301,6 +301,71 @@ public sealed class TestReportParserTests
         Assert.That(after - before, Is.LessThan(20 * 1024 * 1024), "memory grows far less than the file");
     }
 
+    [Test]
+    public void A_100_MB_report_of_a_hundred_thousand_failing_cases_is_handed_out_case_by_case_with_bounded_memory()
+    {
+        // Each case fails with a 1 KB stack trace: held as a list this would be hundreds of megabytes of strings.
+        const int count = 100_000;
+        var stack = new string('x', 1000);
+        var stream = new ChunkedReport(
+            "<testsuites><testsuite name=\"load\">",
+            i => $"<testcase classname=\"load.Case{i % 100}\" name=\"case {i}\" time=\"0.001\"><failure message=\"boom {i}\">{stack}</failure></testcase>",
+            count,
+            "</testsuite></testsuites>");
+        GC.Collect();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = 0, seen = 0;
+
+        var reading = TestReportParser.Read(stream, "load.xml");
+        foreach (var result in reading.Cases())
+        {
+            if (++seen % 10_000 == 0) peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - before);
+            Assert.That(result.Message, Is.EqualTo($"boom {seen - 1}"));
+        }
+
+        Assert.That(stream.BytesRead, Is.GreaterThan(100_000_000L), "the report really is over 100 MB");
+        Assert.That(seen, Is.EqualTo(count));
+        Assert.That(reading.Suites.Single(), Is.EqualTo(new TestSuiteTotals("load", count, count, 0, 0, TimeSpan.FromMilliseconds(count))));
+        Assert.That(peak, Is.LessThan(20 * 1024 * 1024), "memory stays flat while the cases stream through");
+    }
+
+    /// <summary>A report made on the fly from a head, <c>count</c> generated bodies and a tail.</summary>
+    private sealed class ChunkedReport(string head, Func<int, string> body, int count, string tail) : Stream
+    {
+        private byte[] _chunk = Encoding.UTF8.GetBytes(head);
+        private int _offset;
+        private int _next;
+        private bool _tailSent;
+
+        public long BytesRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int length)
+        {
+            while (_offset == _chunk.Length)
+            {
+                if (_next < count) _chunk = Encoding.UTF8.GetBytes(body(_next++));
+                else if (!_tailSent) { _chunk = Encoding.UTF8.GetBytes(tail); _tailSent = true; }
+                else return 0;
+                _offset = 0;
+            }
+            var n = Math.Min(length, _chunk.Length - _offset);
+            Array.Copy(_chunk, _offset, buffer, offset, n);
+            _offset += n;
+            BytesRead += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     /// <summary>A JUnit file made on the fly: a case, a huge system-out, another case.</summary>
     private sealed class GeneratedReport(long outputBytes) : Stream
     {
