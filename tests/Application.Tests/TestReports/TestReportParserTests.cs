@@ -289,7 +289,9 @@ public sealed class TestReportParserTests
     public void A_100_MB_report_is_read_with_bounded_memory()
     {
         // 100 MB of output inside one case: streamed through, never held whole.
-        var stream = new GeneratedReport(100 * 1024 * 1024);
+        var megabyte = string.Concat(Enumerable.Range(0, 1024 * 1024).Select(i => (char)('a' + i % 26)));
+        var stream = new ChunkedReport("<testsuite name=\"big\"><testcase classname=\"c\" name=\"loud\" time=\"1\"><system-out>", _ => megabyte, 100,
+            "</system-out></testcase><testcase classname=\"c\" name=\"quiet\" time=\"0.1\"/></testsuite>");
         GC.Collect();
         var before = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -360,40 +362,6 @@ public sealed class TestReportParserTests
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
         public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>A JUnit file made on the fly: a case, a huge system-out, another case.</summary>
-    private sealed class GeneratedReport(long outputBytes) : Stream
-    {
-        private static readonly byte[] Head = Encoding.UTF8.GetBytes("<testsuite name=\"big\"><testcase classname=\"c\" name=\"loud\" time=\"1\"><system-out>");
-        private static readonly byte[] Tail = Encoding.UTF8.GetBytes("</system-out></testcase><testcase classname=\"c\" name=\"quiet\" time=\"0.1\"/></testsuite>");
-        private long _position;
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var total = Head.Length + outputBytes + Tail.Length;
-            var written = 0;
-            while (written < count && _position < total)
-            {
-                var at = _position;
-                buffer[offset + written] = at < Head.Length ? Head[at]
-                    : at < Head.Length + outputBytes ? (byte)('a' + at % 26)
-                    : Tail[at - Head.Length - outputBytes];
-                written++;
-                _position++;
-            }
-            return written;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
