@@ -330,18 +330,10 @@ cmd_demo() {
   curl -fsS -o /dev/null --max-time 2 "$gw/health/ready" 2>/dev/null || cmd_start
 
   # The API needs a token: sign in as the first admin (COMET_BOOTSTRAP_ADMIN, else the generated password).
-  local admin_user admin_password token auth
-  if [ -n "${COMET_BOOTSTRAP_ADMIN:-}" ]; then
-    admin_user="${COMET_BOOTSTRAP_ADMIN%%:*}" admin_password="${COMET_BOOTSTRAP_ADMIN#*:}"
-  elif [ -f "$DATA_DIR/initial-admin-password" ]; then
-    admin_user=admin admin_password="$(cat "$DATA_DIR/initial-admin-password")"
-  else
-    die "the demo signs in as the first admin: set COMET_BOOTSTRAP_ADMIN=user:password (or keep $DATA_DIR/initial-admin-password)"
-  fi
-  token="$(curl -fsS -X POST "$gw/auth/login" -H 'Content-Type: application/json' \
-    -d "$(jq -n --arg u "$admin_user" --arg p "$admin_password" '{username: $u, password: $p}')" | jq -r .accessToken)" \
-    || die "signing in as $admin_user failed"
-  auth="Authorization: Bearer $token"
+  # shellcheck source=scripts/comet-sign-in.sh
+  . "$ROOT/scripts/comet-sign-in.sh"
+  comet_sign_in "$gw" "$DATA_DIR" || die "the demo could not sign in"
+  local auth="$COMET_AUTH"
 
   local dir repo sha name created slug secret answer run_id
   dir="$(mktemp -d /tmp/comet-demo.XXXXXX)"
@@ -414,7 +406,7 @@ YAML
   say "   Run #$(jq -r .number <<<"$run") of $slug: $status"
   jq -r '.jobs[] | "     \(.status | (. + "          ")[0:10]) \(.name)\(if .allowFailure then "  (allowed to fail)" else "" end)"' <<<"$run"
   say ""
-  say "   Signed in as $admin_user; with a token from POST $gw/auth/login:"
+  say "   Signed in as $COMET_USER; with a token from POST $gw/auth/login:"
   say "   The run:  curl -H 'Authorization: Bearer <token>' $gw/api/v1/runs/$run_id"
   say "   Its logs: curl -H 'Authorization: Bearer <token>' $gw/api/v1/runs/$run_id/jobs/<jobId>/steps/0/log"
   rm -rf "$dir"

@@ -14,6 +14,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ITERATIONS="${1:-7}"
 # shellcheck source=../scripts/github-push.sh
 . "$ROOT/scripts/github-push.sh"
+# shellcheck source=../scripts/comet-sign-in.sh
+. "$ROOT/scripts/comet-sign-in.sh"
 
 for tool in jq openssl curl git; do command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }; done
 
@@ -48,7 +50,7 @@ make_repo() {
 # register REPO -> "slug secret"
 register() {
   local created
-  created="$(curl -fsS -X POST "$GW/api/v1/projects" -H 'Content-Type: application/json' \
+  created="$(curl -fsS -X POST "$GW/api/v1/projects" -H "$COMET_AUTH" -H 'Content-Type: application/json' \
     -d "$(jq -n --arg name "bench $(basename "$1") $RANDOM" --arg url "file://$1" '{name: $name, repoUrl: $url, forge: "github"}')")"
   printf '%s %s' "$(jq -r .slug <<<"$created")" "$(jq -r .webhookSecret <<<"$created")"
 }
@@ -68,7 +70,7 @@ comet_once() {
   # CPU the steps need (2 cores) and the baseline has no such guest.
   local body
   while :; do
-    body="$(curl -fsS "$GW/api/v1/runs/$run")"
+    body="$(curl -fsS -H "$COMET_AUTH" "$GW/api/v1/runs/$run")"
     status="$(jq -r .status <<<"$body")"
     case "$status" in success|failed|error|cancelled) break ;; esac
     sleep 1
@@ -95,6 +97,7 @@ baseline_once() {
 
 echo "Starting Comet (data in $WORK)..."
 "$ROOT/dev.sh" start >/dev/null
+comet_sign_in "$GW" "$COMET_DATA_DIR"
 
 repo10="$(make_repo ten 10)"
 repo100="$(make_repo hundred 100)"

@@ -50,6 +50,7 @@ public static class DependencyInjection
             options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         });
         services.AddScoped<ICometDbContext>(provider => provider.GetRequiredService<CometDbContext>());
+        services.AddScoped<IBulkWriter, BulkWriter>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

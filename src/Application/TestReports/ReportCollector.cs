@@ -2,7 +2,7 @@ using Comet.Application.Common.Interfaces;
 using Comet.Application.Pipelines;
 using Comet.Domain.Runs;
 using Comet.Domain.Testing;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Comet.Application.TestReports;
 
@@ -11,7 +11,8 @@ namespace Comet.Application.TestReports;
 /// Cobertura coverage — and stores them for this job attempt. A missing, unreadable or malformed report becomes a
 /// job warning; it never changes the job's status.
 /// </summary>
-public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, TimeProvider clock)
+public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorkspaceFiles files, TimeProvider clock,
+    ILogger<ReportCollector> logger)
 {
     /// <summary>A bigger report file is not read (a 100 MB report is already far past any real suite).</summary>
     public const long MaxReportBytes = 512L * 1024 * 1024;
@@ -28,7 +29,9 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
     private async Task CollectTestsAsync(Job job, PipelineRun run, IReadOnlyList<string> globs, string workspace, CancellationToken cancellationToken)
     {
         var now = Now();
+        var started = clock.GetTimestamp();
         var pending = new List<TestCaseRecord>();
+        int stored = 0, reports = 0;
         foreach (var file in Find(job, "junit", globs, workspace))
         {
             if (Open(job, file) is not { } stream) continue;
@@ -39,8 +42,10 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
                 foreach (var result in reading.Cases())
                 {
                     pending.Add(Record(job, run, result, now));
+                    stored++;
                     if (pending.Count >= BatchSize) await SaveBatchAsync(pending, cancellationToken);
                 }
+                reports++;
                 foreach (var warning in reading.Warnings) job.Warn($"reports: {warning}");
                 foreach (var suite in reading.Suites)
                     db.TestSuites.Add(new TestSuiteRecord(run.Id, job.Id, suite.Name, suite.Tests, suite.Failures, suite.Errors, suite.Skipped,
@@ -48,6 +53,8 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
             }
         }
         await SaveBatchAsync(pending, cancellationToken);
+        logger.LogInformation("Job {JobId} ({JobName}): {Cases} test cases from {Reports} report files stored in {ElapsedMs:0} ms",
+            job.Id, job.Name, stored, reports, clock.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static TestCaseRecord Record(Job job, PipelineRun run, TestCaseResult result, DateTime now) =>
@@ -65,10 +72,8 @@ public sealed class ReportCollector(ICometDbContext db, IWorkspaceFiles files, T
 
     private async Task SaveBatchAsync(List<TestCaseRecord> batch, CancellationToken cancellationToken)
     {
-        db.TestCases.AddRange(batch);
-        await db.SaveChangesAsync(cancellationToken);
-        // Saved rows are not needed again here: stop tracking them so memory stays flat on a big report.
-        foreach (var saved in batch) db.TestCases.Entry(saved).State = EntityState.Detached;
+        // Written without change tracking: nothing reads these rows again here, and memory stays flat on a big report.
+        await bulk.InsertAsync(batch, cancellationToken);
         batch.Clear();
     }
 

@@ -1,0 +1,11 @@
+namespace Comet.Application.Common.Interfaces;
+
+/// <summary>
+/// Inserts many new rows at once, outside the unit of work's change tracking: for results that arrive by the
+/// thousand (a test report's cases), where tracking every row would cost more than writing it.
+/// </summary>
+public interface IBulkWriter
+{
+    /// <summary>Writes <paramref name="rows"/> in one transaction; they are not tracked afterwards.</summary>
+    Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class;
+}
