@@ -33,6 +33,11 @@ public sealed class ArtifactCollector(
         var lastSave = clock.GetTimestamp();
         foreach (var file in match.Files)
         {
+            if (file.RelativePath.Length > Artifact.MaxPathLength)
+            {
+                job.Warn($"artifacts: {file.RelativePath[..100]}… was not kept: its path has {file.RelativePath.Length} characters, more than the limit of {Artifact.MaxPathLength}");
+                continue;
+            }
             if (file.Size > limits.MaxFileBytes)
             {
                 job.Warn($"artifacts: {file.RelativePath} was not kept: it has {Bytes(file.Size)}, more than the limit of {Bytes(limits.MaxFileBytes)} per file");

@@ -48,8 +48,8 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorks
                 reports++;
                 foreach (var warning in reading.Warnings) job.Warn($"reports: {warning}");
                 foreach (var suite in reading.Suites)
-                    db.TestSuites.Add(new TestSuiteRecord(run.Id, job.Id, suite.Name, suite.Tests, suite.Failures, suite.Errors, suite.Skipped,
-                        suite.Duration?.TotalMilliseconds));
+                    db.TestSuites.Add(new TestSuiteRecord(run.Id, job.Id, Fit(suite.Name, TestSuiteRecord.MaxNameLength)!, suite.Tests, suite.Failures,
+                        suite.Errors, suite.Skipped, suite.Duration?.TotalMilliseconds));
             }
         }
         await SaveBatchAsync(pending, cancellationToken);
@@ -57,11 +57,16 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorks
             job.Id, job.Name, stored, reports, clock.GetElapsedTime(started).TotalMilliseconds);
     }
 
+    /// <remarks>
+    /// The test id is made from the whole names, so two long parameterised names that differ only past the cut stay
+    /// two tests; what is stored and shown is cut to the columns' sizes (a parameterised test's name can be kilobytes).
+    /// </remarks>
     private static TestCaseRecord Record(Job job, PipelineRun run, TestCaseResult result, DateTime now) =>
         new(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt, TestIdentity.Of(job.Name, result.Suite, result.ClassName, result.Name),
-            result.Suite, result.ClassName, result.Name, StatusOf(result.Outcome), now)
+            Fit(result.Suite, TestCaseRecord.MaxSuiteLength)!, Fit(result.ClassName, TestCaseRecord.MaxClassNameLength),
+            Fit(result.Name, TestCaseRecord.MaxNameLength)!, StatusOf(result.Outcome), now)
         {
-            File = result.File,
+            File = Fit(result.File, TestCaseRecord.MaxFileLength),
             DurationMs = result.Duration?.TotalMilliseconds,
             Message = result.Message,
             Details = result.Details,
@@ -124,6 +129,10 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorks
             return null;
         }
     }
+
+    /// <summary><paramref name="text"/> cut to at most <paramref name="max"/> characters, ending in '…' when cut (never inside a surrogate pair).</summary>
+    private static string? Fit(string? text, int max) =>
+        text is null || text.Length <= max ? text : text[..TestReportParser.WholeCharacters(text, max - 1)] + "…";
 
     private static TestStatus StatusOf(TestOutcome outcome) => outcome switch
     {

@@ -44,8 +44,18 @@ public static class TestReportParser
     {
         if (string.IsNullOrEmpty(text)) return null;
         text = text.Trim();
-        return text.Length <= MaxTextLength ? text : text[..MaxTextLength] + $"… ({text.Length - MaxTextLength} more characters)";
+        if (text.Length <= MaxTextLength) return text;
+        var keep = WholeCharacters(text, MaxTextLength);
+        return text[..keep] + $"… ({text.Length - keep} more characters)";
     }
+
+    /// <summary>
+    /// How many of the first <paramref name="length"/> UTF-16 units of <paramref name="text"/> to keep so that no
+    /// surrogate pair (an emoji, say) is cut in half: half a character is not valid UTF-16, PostgreSQL's UTF-8
+    /// encoding refuses it (and with it the whole report) and SQLite stores a replacement character.
+    /// </summary>
+    internal static int WholeCharacters(ReadOnlySpan<char> text, int length) =>
+        length > 0 && length < text.Length && char.IsHighSurrogate(text[length - 1]) ? length - 1 : Math.Min(length, text.Length);
 
     /// <summary>
     /// Reads an element's text, keeping at most <see cref="MaxTextLength"/> characters in memory: text nodes are read
@@ -81,9 +91,10 @@ public static class TestReportParser
 
         void Keep(ReadOnlySpan<char> value)
         {
-            var room = Math.Max(0, MaxTextLength - text.Length);
-            if (room > 0) text.Append(value[..Math.Min(room, value.Length)]);
-            dropped += Math.Max(0, value.Length - room);
+            // Once something was dropped nothing after it is kept, and a surrogate pair is kept whole or not at all.
+            var take = dropped > 0 ? 0 : WholeCharacters(value, Math.Max(0, MaxTextLength - text.Length));
+            text.Append(value[..take]);
+            dropped += value.Length - take;
         }
     }
 

@@ -6,6 +6,9 @@ namespace Comet.Domain.Artifacts;
 /// </summary>
 public sealed class Artifact
 {
+    /// <summary>The longest workspace path the column holds (PostgreSQL enforces it); a file with a longer path is not kept.</summary>
+    public const int MaxPathLength = 1024;
+
     private Artifact() { }
 
     public Artifact(Guid projectId, Guid runId, Guid jobId, string jobName, int attempt, string path, long size, string sha256,

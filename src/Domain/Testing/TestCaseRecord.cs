@@ -7,6 +7,9 @@ namespace Comet.Domain.Testing;
 /// </summary>
 public sealed class TestCaseRecord
 {
+    /// <summary>The longest texts the columns hold (PostgreSQL enforces them; longer ones are cut before storing).</summary>
+    public const int MaxSuiteLength = 1024, MaxClassNameLength = 1024, MaxNameLength = 2048, MaxFileLength = 1024;
+
     private TestCaseRecord() { }
 
     public TestCaseRecord(Guid projectId, Guid runId, Guid jobId, string jobName, int attempt, string testId,

@@ -3,6 +3,9 @@ namespace Comet.Domain.Testing;
 /// <summary>Totals of one test suite in one job attempt, as counted from its cases.</summary>
 public sealed class TestSuiteRecord
 {
+    /// <summary>The same limit as a case's suite (<see cref="TestCaseRecord.MaxSuiteLength"/>).</summary>
+    public const int MaxNameLength = TestCaseRecord.MaxSuiteLength;
+
     private TestSuiteRecord() { }
 
     public TestSuiteRecord(Guid runId, Guid jobId, string name, int tests, int failures, int errors, int skipped, double? durationMs)

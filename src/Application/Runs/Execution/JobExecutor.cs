@@ -92,7 +92,10 @@ public sealed class JobExecutor(
         }
     }
 
-    /// <summary>Reports and artifacts, after the steps passed or failed (not after a cancel). Problems become job warnings.</summary>
+    /// <summary>
+    /// Reports and artifacts, after the steps passed or failed (not after a cancel). Whatever goes wrong here — a file,
+    /// or the database refusing a row — becomes a job warning and the job still ends with the status its steps earned.
+    /// </summary>
     private async Task KeepOutputsAsync(Job job, PipelineRun run, JobSpec spec, string workspace, bool succeeded)
     {
         try
@@ -100,11 +103,21 @@ public sealed class JobExecutor(
             if (spec.Reports is { } wanted) await reports.CollectAsync(job, run, wanted, workspace, CancellationToken.None);
             if (spec.Artifacts is { } kept) await artifacts.CollectAsync(job, run, kept, workspace, succeeded, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Could not keep the reports or artifacts of job {JobId}", job.Id);
+            logger.LogError(ex, "Could not keep the reports or artifacts of job {JobId}", job.Id);
             job.Warn($"reports and artifacts could not all be kept: {ex.Message}");
+            // What failed to save must not be tried again with the job's own changes.
+            DiscardUnsaved(db.TestSuites);
+            DiscardUnsaved(db.Coverage);
+            DiscardUnsaved(db.Artifacts);
         }
+    }
+
+    private static void DiscardUnsaved<T>(DbSet<T> set) where T : class
+    {
+        foreach (var added in set.Local.Where(e => set.Entry(e).State == EntityState.Added).ToList())
+            set.Entry(added).State = EntityState.Detached;
     }
 
     private async Task<JobOutcome> RunStepsAsync(Job job, JobSpec spec, PipelineRun run, Project project, JobFolders folders,

@@ -52,7 +52,8 @@ public sealed class GetRunTestsHandler(ICometDbContext db) : IRequestHandler<Get
 
         var cases = await db.TestCases.AsNoTracking().Where(c => c.RunId == request.RunId)
             .OrderBy(c => c.Status == TestStatus.Failed || c.Status == TestStatus.Error ? 0 : c.Status == TestStatus.Skipped ? 2 : 1)
-            .ThenBy(c => c.JobName).ThenBy(c => c.Attempt).ThenBy(c => c.Suite).ThenBy(c => c.ClassName).ThenBy(c => c.Name)
+            // NULLs sort first in SQLite and last in PostgreSQL: a case without a class is put first on both, explicitly.
+            .ThenBy(c => c.JobName).ThenBy(c => c.Attempt).ThenBy(c => c.Suite).ThenBy(c => c.ClassName != null).ThenBy(c => c.ClassName).ThenBy(c => c.Name)
             .Take(request.Limit + 1)
             .Select(c => new TestCaseDto(c.TestId, c.JobId, c.JobName, c.Attempt, c.Suite, c.ClassName, c.Name, c.File, c.DurationMs,
                 c.Status, c.Message, c.Details, c.Flaky))

@@ -18,10 +18,10 @@ internal sealed class TestCaseConfiguration : IEntityTypeConfiguration<TestCaseR
         builder.HasOne<PipelineRun>().WithMany().HasForeignKey(t => t.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(t => t.JobName).HasMaxLength(255).IsRequired();
         builder.Property(t => t.TestId).HasMaxLength(16).IsRequired();
-        builder.Property(t => t.Suite).HasMaxLength(1024).IsRequired();
-        builder.Property(t => t.ClassName).HasMaxLength(1024);
-        builder.Property(t => t.Name).HasMaxLength(2048).IsRequired();
-        builder.Property(t => t.File).HasMaxLength(1024);
+        builder.Property(t => t.Suite).HasMaxLength(TestCaseRecord.MaxSuiteLength).IsRequired();
+        builder.Property(t => t.ClassName).HasMaxLength(TestCaseRecord.MaxClassNameLength);
+        builder.Property(t => t.Name).HasMaxLength(TestCaseRecord.MaxNameLength).IsRequired();
+        builder.Property(t => t.File).HasMaxLength(TestCaseRecord.MaxFileLength);
         builder.Property(t => t.CommitSha).HasMaxLength(64);
         builder.Property(t => t.Branch).HasMaxLength(255);
         builder.HasIndex(t => t.RunId);
@@ -38,7 +38,7 @@ internal sealed class TestSuiteConfiguration : IEntityTypeConfiguration<TestSuit
         builder.HasKey(t => t.Id);
         builder.Property(t => t.Id).ValueGeneratedNever();
         builder.HasOne<PipelineRun>().WithMany().HasForeignKey(t => t.RunId).OnDelete(DeleteBehavior.Cascade);
-        builder.Property(t => t.Name).HasMaxLength(1024).IsRequired();
+        builder.Property(t => t.Name).HasMaxLength(TestSuiteRecord.MaxNameLength).IsRequired();
         builder.HasIndex(t => t.RunId);
     }
 }
@@ -70,7 +70,7 @@ internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
         builder.Property(a => a.Id).ValueGeneratedNever();
         builder.HasOne<PipelineRun>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(a => a.JobName).HasMaxLength(255).IsRequired();
-        builder.Property(a => a.Path).HasMaxLength(1024).IsRequired();
+        builder.Property(a => a.Path).HasMaxLength(Artifact.MaxPathLength).IsRequired();
         builder.Property(a => a.Sha256).HasMaxLength(64).IsRequired();
         builder.HasIndex(a => a.RunId);
         builder.HasIndex(a => a.Sha256);
