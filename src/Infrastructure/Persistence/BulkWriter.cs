@@ -13,7 +13,7 @@ namespace Comet.Infrastructure.Persistence;
 /// are converted exactly as EF converts them — enums as words, GUIDs and dates as each provider stores them, JSON
 /// columns). One command is prepared and reused with new values: on SQLite one row per statement (binding by name is
 /// a linear search there, so wide statements get slower, not faster), on PostgreSQL many rows per statement (one
-/// round trip each). Several times faster than tracked inserts on both.
+/// round trip each). About twice as fast as tracked inserts on SQLite (docs/BENCHMARKS.md).
 /// </summary>
 public sealed class BulkWriter(CometDbContext db) : IBulkWriter
 {
@@ -40,6 +40,8 @@ public sealed class BulkWriter(CometDbContext db) : IBulkWriter
                 {
                     if (command is not null) await command.DisposeAsync();
                     command = Statement(head, columns, count);
+                    // Parsed and planned once by the server, then only executed with new values.
+                    if (!db.Database.IsSqlite()) await command.PrepareAsync(cancellationToken);
                 }
                 for (var r = 0; r < count; r++)
                     for (var c = 0; c < columns.Count; c++)
