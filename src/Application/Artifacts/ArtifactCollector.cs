@@ -66,7 +66,7 @@ public sealed class ArtifactCollector(
             }
             kept += stored.Size;
             db.Artifacts.Add(new Artifact(run.ProjectId, run.Id, job.Id, job.Name, job.Attempt, file.RelativePath, stored.Size,
-                stored.Sha256, now, expiresAt));
+                stored.Sha256, now, expiresAt) { Executable = file.Executable });
             // A stored file is safe from the sweep for Artifacts:OrphanGrace only until its row exists: with many big
             // files, write the rows as we go rather than all at the end.
             if (clock.GetElapsedTime(lastSave) > SaveEvery)

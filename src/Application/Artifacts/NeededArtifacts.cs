@@ -31,7 +31,7 @@ public sealed class NeededArtifacts(ICometDbContext db, IWorkspaceFiles files, I
                 job.Warn($"artifacts: {artifact.Path} from job '{artifact.JobName}' is no longer stored; it was not placed");
                 continue;
             }
-            await using var target = files.TryCreate(workspace, artifact.Path, out var refusal);
+            await using var target = files.TryCreate(workspace, artifact.Path, out var refusal, artifact.Executable);
             if (target is null)
             {
                 job.Warn($"artifacts: {artifact.Path} from job '{artifact.JobName}' was not placed: {refusal}");

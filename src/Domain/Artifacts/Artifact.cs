@@ -38,6 +38,9 @@ public sealed class Artifact
     /// <summary>Relative to the workspace, with forward slashes: where the file is placed again for jobs that need it.</summary>
     public string Path { get; private set; } = "";
     public long Size { get; private set; }
+
+    /// <summary>The file could be run (its owner's execute bit): placed again as executable, so a built tool still runs.</summary>
+    public bool Executable { get; set; }
     public string Sha256 { get; private set; } = "";
     public DateTime CreatedAt { get; private set; }
     public DateTime ExpiresAt { get; private set; }

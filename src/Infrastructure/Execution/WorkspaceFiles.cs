@@ -38,7 +38,7 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
             usable.Where(g => !g.Matched).Select(g => g.Text).ToList(), warnings.ToList());
     }
 
-    public Stream? TryCreate(string workspace, string relativePath, out string? refusal)
+    public Stream? TryCreate(string workspace, string relativePath, out string? refusal, bool executable = false)
     {
         refusal = null;
         if (string.IsNullOrWhiteSpace(relativePath) || relativePath.Contains('\0'))
@@ -93,7 +93,11 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
             // Replace by unlinking and creating anew (O_EXCL) rather than truncating: a file hard-linked to one
             // outside the workspace is not written through, and a link slipped in since the check makes this fail.
             if (File.Exists(current)) File.Delete(current);
-            return new FileStream(current, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (executable && !OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            return new FileStream(current, options);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -101,6 +105,9 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
             return null;
         }
     }
+
+    private static bool IsExecutable(string path) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 
     private static bool IsRooted(string path) =>
         path[0] is '/' or '\\' || Path.IsPathRooted(path) || (path.Length >= 2 && path[1] == ':' && char.IsAsciiLetter(path[0]));
@@ -294,7 +301,7 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
                 _cut = true;
                 return;
             }
-            Files.Add(new WorkspaceFile(relative, fullPath, size));
+            Files.Add(new WorkspaceFile(relative, fullPath, size, IsExecutable(fullPath)));
         }
     }
 

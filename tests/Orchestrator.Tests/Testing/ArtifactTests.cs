@@ -72,6 +72,34 @@ public sealed class ArtifactTests : PipelineTestBase
     }
 
     [Test]
+    public async Task An_executable_artifact_stays_executable_in_the_job_that_needs_it_and_a_plain_file_stays_plain()
+    {
+        var (_, project) = await ProjectWithAsync("""
+            jobs:
+              build:
+                steps:
+                  - run: |
+                      mkdir -p dist
+                      printf '#!/bin/sh\necho "the tool ran"\n' > dist/tool
+                      chmod 755 dist/tool
+                      echo data > dist/data.txt
+                artifacts: ["dist/*"]
+              use:
+                needs: [build]
+                steps:
+                  - run: |
+                      ./dist/tool
+                      test ! -x dist/data.txt && echo "data is not executable"
+            """);
+
+        var run = await Client.TriggerAndWaitAsync(project.Slug);
+
+        Assert.That(run.Status, Is.EqualTo("success"), run + "\n" + await Client.ReadLogAsync(run, run.Job("use")));
+        Assert.That(PipelineApi.LogLines(await Client.ReadLogAsync(run, run.Job("use"))),
+            Is.SupersetOf(new[] { "the tool ran", "data is not executable" }));
+    }
+
+    [Test]
     public async Task Artifacts_are_kept_on_failure_only_when_asked_and_the_list_form_keeps_them_on_success_only()
     {
         static string Job(string name, bool fails, string artifacts) => $$"""

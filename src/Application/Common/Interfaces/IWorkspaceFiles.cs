@@ -15,16 +15,18 @@ public interface IWorkspaceFiles
     WorkspaceFileMatch Find(string workspace, IReadOnlyList<string> globs, int maxFiles = 10_000);
 
     /// <summary>
-    /// Creates (or replaces) the file at <paramref name="relativePath"/> inside the workspace, creating its folders.
+    /// Creates (or replaces) the file at <paramref name="relativePath"/> inside the workspace, creating its folders;
+    /// executable by its owner (and readable by all) when <paramref name="executable"/>.
     /// Null with <paramref name="refusal"/> set when the path, or any folder on the way, is rooted, has '..', or is
     /// a link (so an artifact can never be written outside the workspace through a checked-in link).
     /// </summary>
-    Stream? TryCreate(string workspace, string relativePath, out string? refusal);
+    Stream? TryCreate(string workspace, string relativePath, out string? refusal, bool executable = false);
 }
 
 /// <param name="RelativePath">Forward slashes, relative to the workspace, e.g. "reports/junit.xml".</param>
 /// <param name="FullPath">Where to read it (a link's target when the match was a link inside the workspace).</param>
-public sealed record WorkspaceFile(string RelativePath, string FullPath, long Size);
+/// <param name="Executable">Its owner may run it (the user-execute bit), so it is placed again as executable.</param>
+public sealed record WorkspaceFile(string RelativePath, string FullPath, long Size, bool Executable = false);
 
 /// <param name="UnmatchedGlobs">The globs that matched no file (the caller says what that means: a missing report…).</param>
 /// <param name="Warnings">Refused links and paths, and a cut list, each a sentence naming the path.</param>

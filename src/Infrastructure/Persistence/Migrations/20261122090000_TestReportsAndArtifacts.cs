@@ -104,6 +104,7 @@ public sealed class TestReportsAndArtifacts : Migration
                 attempt = table.Column<int>(nullable: false),
                 path = table.Column<string>(maxLength: 1024, nullable: false),
                 size = table.Column<long>(nullable: false),
+                executable = table.Column<bool>(nullable: false),
                 sha256 = table.Column<string>(maxLength: 64, nullable: false),
                 created_at = table.Column<DateTime>(nullable: false),
                 expires_at = table.Column<DateTime>(nullable: false),
