@@ -48,7 +48,7 @@ public sealed class JobExecutor(
         try
         {
             var failure = await PrepareWorkspaceAsync(project, run, folders, stop.Token);
-            if (failure is null) await neededArtifacts.PlaceAsync(job, folders.Workspace, CancellationToken.None);
+            if (failure is null) await PlaceNeededArtifactsAsync(job, folders.Workspace);
             var outcome = failure is null
                 ? await RunStepsAsync(job, spec, run, project, folders, stop.Token,
                     () => timeout.IsCancellationRequested && !cancel.IsCancellationRequested, jobTimeout)
@@ -89,6 +89,20 @@ public sealed class JobExecutor(
         catch (OperationCanceledException)
         {
             return "the job was stopped before its workspace was ready";
+        }
+    }
+
+    /// <summary>The artifacts of the jobs this one needs; a failure to place them is a warning (the steps will tell whether it mattered).</summary>
+    private async Task PlaceNeededArtifactsAsync(Job job, string workspace)
+    {
+        try
+        {
+            await neededArtifacts.PlaceAsync(job, workspace, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not place the needed artifacts of job {JobId}", job.Id);
+            job.Warn($"the artifacts of the needed jobs could not all be placed: {ex.Message}");
         }
     }
 
