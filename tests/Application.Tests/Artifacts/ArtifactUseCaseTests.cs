@@ -10,6 +10,7 @@ using Comet.Domain.Artifacts;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Infrastructure.Persistence;
+using Comet.Application.Tests.Support;
 using Comet.TestSupport;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -24,33 +25,8 @@ namespace Comet.Application.Tests.Artifacts;
 /// </summary>
 [TestFixture("sqlite")]
 [TestFixture("postgres")]
-public sealed class ArtifactUseCaseTests(string providerName)
+public sealed class ArtifactUseCaseTests(string providerName) : DatabaseWithWorkspaceTests(providerName, "comet-artifact-workspace")
 {
-    private static readonly DateTime T0 = TestHost.StartTime.UtcDateTime;
-
-    private readonly DatabaseProvider _provider = DatabaseProviders.Parse(providerName);
-    private TestHost? _host;
-    private TempDirectory? _workspace;
-
-    private TestHost Host => _host ?? throw new InvalidOperationException("SetUp did not run.");
-    private string Workspace => (_workspace ?? throw new InvalidOperationException("SetUp did not run.")).Path;
-
-    [SetUp]
-    public async Task StartHost()
-    {
-        _host = await TestHost.StartAsync(_provider);
-        _workspace = new TempDirectory("comet-artifact-workspace");
-    }
-
-    [TearDown]
-    public async Task StopHost()
-    {
-        if (_host is not null) await _host.DisposeAsync();
-        _host = null;
-        _workspace?.Dispose();
-        _workspace = null;
-    }
-
     // ---------------------------------------------------------------- collecting
 
     [Test]
