@@ -351,20 +351,28 @@ jobs:
         run: |
           echo "$GREETING, building $COMET_BRANCH at ${COMET_COMMIT_SHA:0:12}"
           for part in parser engine cli; do echo "compiling $part"; sleep 0.5; done
+          mkdir -p dist && echo "sample app ${COMET_COMMIT_SHA:0:12}" > dist/app.txt
+    artifacts: ["dist/**"]
   test:
     needs: [build]
     matrix:
       SUITE: [unit, integration]
     steps:
-      - run: echo "running the $SUITE tests"; sleep 1; echo "all $SUITE tests passed"
+      - run: |
+          echo "running the $SUITE tests"; sleep 1; mkdir -p reports
+          printf '<testsuite name="%s"><testcase classname="app.%s" name="adds" time="0.01"/><testcase classname="app.%s" name="parses" time="0.02"/></testsuite>\n' \
+            "$SUITE" "$SUITE" "$SUITE" > reports/junit.xml
+          echo "all $SUITE tests passed"
+    reports:
+      junit: [reports/junit.xml]
   lint:
     allow_failure: true
     steps:
       - run: echo "style check found 1 problem"; exit 1
   package:
-    needs: [test]
+    needs: [build, test]
     steps:
-      - run: echo "packaging run $COMET_RUN_NUMBER"
+      - run: cat dist/app.txt && echo "packaging run $COMET_RUN_NUMBER"
 YAML
   sed 's/^/     /' "$repo/.comet.yml"
   echo "# sample app" >"$repo/README.md"
@@ -405,6 +413,8 @@ YAML
   done
   say "   Run #$(jq -r .number <<<"$run") of $slug: $status"
   jq -r '.jobs[] | "     \(.status | (. + "          ")[0:10]) \(.name)\(if .allowFailure then "  (allowed to fail)" else "" end)"' <<<"$run"
+  say "   Tests: $(curl -fsS -H "$auth" "$gw/api/v1/runs/$run_id/tests" | jq -r '.totals | "\(.passed) passed, \(.failed + .errors) failed, \(.skipped) skipped"')"
+  say "   Artifacts: $(curl -fsS -H "$auth" "$gw/api/v1/runs/$run_id/artifacts" | jq -r '[.items[] | "\(.path) (\(.size) bytes, from \(.jobName))"] | join(", ")')"
   say ""
   say "   Signed in as $COMET_USER; with a token from POST $gw/auth/login:"
   say "   The run:  curl -H 'Authorization: Bearer <token>' $gw/api/v1/runs/$run_id"
