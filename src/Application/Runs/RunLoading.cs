@@ -16,6 +16,12 @@ internal static class RunLoading
             ?? throw new NotFoundException("run", runId.ToString());
     }
 
+    /// <summary>The 404 for a run that does not exist, without loading it (for requests that read only what hangs off it).</summary>
+    public static async Task EnsureRunExistsAsync(this ICometDbContext db, Guid runId, CancellationToken cancellationToken)
+    {
+        if (!await db.Runs.AnyAsync(r => r.Id == runId, cancellationToken)) throw new NotFoundException("run", runId.ToString());
+    }
+
     public static async Task<RunDto> ToDtoAsync(this PipelineRun run, ICometDbContext db, CancellationToken cancellationToken)
     {
         var slug = await db.Projects.Where(p => p.Id == run.ProjectId).Select(p => p.Slug).FirstAsync(cancellationToken);

@@ -1,4 +1,4 @@
-using Comet.Application.Common.Exceptions;
+using Comet.Application.Runs;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
 using Comet.Domain.Projects;
@@ -15,8 +15,7 @@ public sealed class ListRunArtifactsHandler(ICometDbContext db, TimeProvider clo
 {
     public async Task<ArtifactList> Handle(ListRunArtifactsQuery request, CancellationToken cancellationToken)
     {
-        if (!await db.Runs.AnyAsync(r => r.Id == request.RunId, cancellationToken))
-            throw new NotFoundException("run", request.RunId.ToString());
+        await db.EnsureRunExistsAsync(request.RunId, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var artifacts = await db.Artifacts.AsNoTracking()
             .Where(a => a.RunId == request.RunId && a.ExpiresAt > now)

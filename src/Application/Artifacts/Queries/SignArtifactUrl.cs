@@ -1,11 +1,9 @@
-using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
 using Comet.Application.Pipelines;
 using Comet.Domain.Projects;
 using FluentValidation;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Comet.Application.Artifacts.Queries;
@@ -40,9 +38,7 @@ public sealed class SignArtifactUrlHandler(ICometDbContext db, ArtifactUrls urls
     public async Task<SignedArtifactUrl> Handle(SignArtifactUrlQuery request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var artifact = await db.Artifacts.AsNoTracking()
-            .FirstOrDefaultAsync(a => a.Id == request.ArtifactId && a.RunId == request.RunId && a.ExpiresAt > now.UtcDateTime, cancellationToken)
-            ?? throw new NotFoundException("artifact", request.ArtifactId.ToString());
+        var artifact = await ArtifactContent.FindLiveAsync(db, clock, request.ArtifactId, request.RunId, cancellationToken);
         var lifetime = request.ExpiresIn is not null && DurationParser.TryParse(request.ExpiresIn, out var asked) ? asked : DefaultLifetime;
         var expiresAt = now + lifetime;
         if (expiresAt > artifact.ExpiresAt) expiresAt = new DateTimeOffset(artifact.ExpiresAt, TimeSpan.Zero);

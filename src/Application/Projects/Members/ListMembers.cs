@@ -16,8 +16,7 @@ public sealed class ListMembersHandler(ICometDbContext db) : IRequestHandler<Lis
 {
     public async Task<IReadOnlyList<MemberDto>> Handle(ListMembersQuery request, CancellationToken cancellationToken)
     {
-        var projectId = await db.Projects.Where(p => p.Slug == request.Slug).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new Common.Exceptions.NotFoundException("project", request.Slug);
+        var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
         return await db.ProjectMembers.AsNoTracking()
             .Where(m => m.ProjectId == projectId)
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberDto { Username = u.Username, DisplayName = u.DisplayName, Role = m.Role, AddedAt = m.AddedAt })

@@ -1,6 +1,6 @@
+using Comet.Application.Projects;
 using Comet.Domain.Projects;
 using Comet.Application.Common.Security;
-using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Models;
 using Comet.Domain.Common;
@@ -42,8 +42,7 @@ public sealed class ListRunsHandler(ICometDbContext db) : IRequestHandler<ListRu
 {
     public async Task<PagedList<RunSummaryDto>> Handle(ListRunsQuery request, CancellationToken cancellationToken)
     {
-        var projectId = await db.Projects.Where(p => p.Slug == request.Slug).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException("project", request.Slug);
+        var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
         var runs = db.Runs.AsNoTracking().Where(r => r.ProjectId == projectId);
         if (request.Status is not null)
         {

@@ -1,9 +1,7 @@
-using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
 using Comet.Domain.Projects;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.Runs.Queries;
 
@@ -16,8 +14,9 @@ public sealed record ReadRunLogQuery(Guid RunId) : IRequest<Unit>, IRunRequest;
 
 public sealed class ReadRunLogHandler(ICometDbContext db) : IRequestHandler<ReadRunLogQuery, Unit>
 {
-    public async Task<Unit> Handle(ReadRunLogQuery request, CancellationToken cancellationToken) =>
-        await db.Runs.AnyAsync(r => r.Id == request.RunId, cancellationToken)
-            ? Unit.Value
-            : throw new NotFoundException("run", request.RunId.ToString());
+    public async Task<Unit> Handle(ReadRunLogQuery request, CancellationToken cancellationToken)
+    {
+        await db.EnsureRunExistsAsync(request.RunId, cancellationToken);
+        return Unit.Value;
+    }
 }

@@ -1,3 +1,4 @@
+using Comet.Application.Projects;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
 using Comet.Domain.Projects;
@@ -24,7 +25,7 @@ public sealed class GetFlakyTestsHandler(ICometDbContext db) : IRequestHandler<G
 {
     public async Task<FlakyTestList> Handle(GetFlakyTestsQuery request, CancellationToken cancellationToken)
     {
-        var projectId = await ProjectTests.IdOfAsync(db, request.Slug, cancellationToken);
+        var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
         var runIds = await ProjectTests.RecentRunsAsync(db, projectId, request.Runs, cancellationToken);
         var inWindow = db.TestCases.Where(c => c.ProjectId == projectId && runIds.Contains(c.RunId));
 

@@ -1,3 +1,4 @@
+using Comet.Application.Runs;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
@@ -22,8 +23,8 @@ public sealed class GetRunCoverageHandler(ICometDbContext db) : IRequestHandler<
         var records = await db.Coverage.AsNoTracking().Where(c => c.RunId == request.RunId).ToListAsync(cancellationToken);
         if (records.Count == 0)
         {
-            var runExists = await db.Runs.AnyAsync(r => r.Id == request.RunId, cancellationToken);
-            throw runExists ? new NotFoundException("coverage report for run", request.RunId.ToString()) : new NotFoundException("run", request.RunId.ToString());
+            await db.EnsureRunExistsAsync(request.RunId, cancellationToken);
+            throw new NotFoundException("coverage report for run", request.RunId.ToString());
         }
         var total = RunTotal(records);
         return new RunCoverageDto(request.RunId, total.LineRate, total.BranchRate, total.LinesCovered, total.LinesValid, total.BranchesCovered,

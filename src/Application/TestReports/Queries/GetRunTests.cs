@@ -1,4 +1,4 @@
-using Comet.Application.Common.Exceptions;
+using Comet.Application.Runs;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
 using Comet.Domain.Projects;
@@ -30,8 +30,7 @@ public sealed class GetRunTestsHandler(ICometDbContext db) : IRequestHandler<Get
 {
     public async Task<RunTestsDto> Handle(GetRunTestsQuery request, CancellationToken cancellationToken)
     {
-        if (!await db.Runs.AnyAsync(r => r.Id == request.RunId, cancellationToken))
-            throw new NotFoundException("run", request.RunId.ToString());
+        await db.EnsureRunExistsAsync(request.RunId, cancellationToken);
 
         // Totals are counted by the database, so a run with a hundred thousand cases is not loaded to count it.
         var counts = await db.TestCases.Where(c => c.RunId == request.RunId)

@@ -1,3 +1,4 @@
+using Comet.Application.Projects;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
 using Comet.Domain.Projects;
@@ -28,7 +29,7 @@ public sealed class GetSlowestTestsHandler(ICometDbContext db) : IRequestHandler
 {
     public async Task<SlowTestList> Handle(GetSlowestTestsQuery request, CancellationToken cancellationToken)
     {
-        var projectId = await ProjectTests.IdOfAsync(db, request.Slug, cancellationToken);
+        var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
         var runIds = await ProjectTests.RecentRunsAsync(db, projectId, request.Runs, cancellationToken);
         var timed = await db.TestCases
             .Where(c => c.ProjectId == projectId && runIds.Contains(c.RunId) && c.DurationMs != null && c.Status != TestStatus.Skipped)

@@ -1,3 +1,4 @@
+using Comet.Application.Projects;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
@@ -24,7 +25,7 @@ public sealed class GetTestHistoryHandler(ICometDbContext db) : IRequestHandler<
 {
     public async Task<TestHistoryDto> Handle(GetTestHistoryQuery request, CancellationToken cancellationToken)
     {
-        var projectId = await ProjectTests.IdOfAsync(db, request.Slug, cancellationToken);
+        var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
         var results = await db.TestCases.AsNoTracking()
             .Where(c => c.ProjectId == projectId && c.TestId == request.TestId)
             .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Attempt)

@@ -1,16 +1,11 @@
-using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.TestReports.Queries;
 
-/// <summary>What the project-wide test queries share: the project by slug, its recent runs, run numbers.</summary>
+/// <summary>What the project-wide test queries share: a project's recent runs and their numbers.</summary>
 internal static class ProjectTests
 {
-    public static async Task<Guid> IdOfAsync(ICometDbContext db, string slug, CancellationToken cancellationToken) =>
-        await db.Projects.Where(p => p.Slug == slug).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken)
-        ?? throw new NotFoundException("project", slug);
-
     /// <summary>The ids of the project's last <paramref name="count"/> runs.</summary>
     public static Task<List<Guid>> RecentRunsAsync(ICometDbContext db, Guid projectId, int count, CancellationToken cancellationToken) =>
         db.Runs.Where(r => r.ProjectId == projectId).OrderByDescending(r => r.Number).Take(count).Select(r => r.Id).ToListAsync(cancellationToken);

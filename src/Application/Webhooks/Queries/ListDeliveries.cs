@@ -1,6 +1,6 @@
+using Comet.Application.Projects;
 using Comet.Domain.Projects;
 using Comet.Application.Common.Security;
-using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Models;
 using FluentValidation;
@@ -36,8 +36,7 @@ public sealed class ListDeliveriesHandler(ICometDbContext db) : IRequestHandler<
 {
     public async Task<PagedList<DeliveryDto>> Handle(ListDeliveriesQuery request, CancellationToken cancellationToken)
     {
-        var projectId = await db.Projects.Where(p => p.Slug == request.Slug).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException("project", request.Slug);
+        var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
         return await PagedList<DeliveryDto>.CreateAsync(
             db.Deliveries.AsNoTracking().Where(d => d.ProjectId == projectId)
                 .OrderByDescending(d => d.ReceivedAt).ThenByDescending(d => d.Id)
