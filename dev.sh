@@ -111,6 +111,7 @@ cmd_start() {
     return 0
   fi
   command -v dotnet >/dev/null || die "the .NET SDK 10 (dotnet) is needed: https://dot.net"
+  ensure_sandbox
   build_hosts
   # One after the other: the gateway's readiness is the orchestrator's, seen through it.
   for host in "${HOSTS[@]}"; do
@@ -211,6 +212,22 @@ install_missing_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Steps run in a bubblewrap sandbox (Runner:Backend=sandbox, the default) as an unprivileged account that owns
+# nothing of the server's. Installs bwrap and makes the account when they are missing (skipped for Runner__Backend=local).
+SANDBOX_USER="${Runner__SandboxUser:-comet-runner}"
+ensure_sandbox() {
+  [ "${Runner__Backend:-sandbox}" = sandbox ] || return 0
+  if [ ! -x /usr/bin/bwrap ]; then
+    say "Installing bubblewrap with apt-get (the step sandbox)..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null
+  fi
+  if [ "$(id -u)" = 0 ] && ! id "$SANDBOX_USER" >/dev/null 2>&1; then
+    say "Creating the system account $SANDBOX_USER that sandboxed steps run as..."
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$SANDBOX_USER"
+  fi
+}
+
 TEST_TMP=""
 PG_BIN=""
 PG_AS=()
@@ -286,6 +303,7 @@ cmd_test() {
   CONFIGURATION="${COMET_CONFIGURATION:-Debug}"
   command -v dotnet >/dev/null || die "the .NET SDK 10 (dotnet) is needed"
   install_missing_packages
+  Runner__Backend=sandbox ensure_sandbox
   TEST_TMP="$(mktemp -d /tmp/comet-test.XXXXXX)"
   trap stop_test_services EXIT
   start_postgres

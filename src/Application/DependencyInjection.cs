@@ -48,6 +48,8 @@ public static class DependencyInjection
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
         services.AddScoped<JobExecutor>();
+        services.AddSingleton<JobRecorder>();
+        services.AddSingleton<LeaseKeeper>();
         services.AddScoped<TestReports.ReportCollector>();
         services.AddScoped<Artifacts.ArtifactCollector>();
         services.AddScoped<Artifacts.NeededArtifacts>();

@@ -57,10 +57,18 @@ public static class DependencyInjection
         services.AddOptions<RunnerOptions>().Bind(configuration.GetSection(RunnerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
         services.AddSingleton<IGitRepositories, GitCli>();
-        services.AddSingleton<IStepBackend, ProcessBackend>();
         services.AddSingleton<IStepLogStore, FileStepLogStore>();
-        services.AddSingleton<IWorkspaces, JobWorkspaces>();
+        services.AddSingleton<JobWorkspaces>();
         services.AddSingleton<INodeIdentity, DataFolderNodeIdentity>();
+        // The job backend named by Runner:Backend (JobBackendNames); checked at start, never swapped silently.
+        services.AddSingleton<SandboxBackend>();
+        services.AddSingleton<LocalBackend>();
+        services.AddSingleton<IJobBackend>(p => p.GetRequiredService<IOptions<RunnerOptions>>().Value.Backend switch
+        {
+            JobBackendNames.Local => p.GetRequiredService<LocalBackend>(),
+            _ => p.GetRequiredService<SandboxBackend>(),
+        });
+        services.AddHostedService<JobBackendCheck>();
 
         // Artifacts: content-addressed files in the data folder, download URLs signed with a key kept there too.
         services.AddOptions<Application.Artifacts.ArtifactOptions>().Bind(configuration.GetSection(Application.Artifacts.ArtifactOptions.Section)).ValidateOnStart();

@@ -13,17 +13,16 @@ namespace Comet.Application.Artifacts;
 /// </summary>
 public sealed class ArtifactCollector(
     ICometDbContext db,
-    IWorkspaceFiles files,
     IArtifactStore store,
     IOptions<ArtifactOptions> options,
     TimeProvider clock)
 {
-    public async Task CollectAsync(Job job, PipelineRun run, ArtifactDefinition artifacts, string workspace, bool succeeded,
+    public async Task CollectAsync(Job job, PipelineRun run, ArtifactDefinition artifacts, IJobFiles files, bool succeeded,
         CancellationToken cancellationToken)
     {
         if (!artifacts.KeepsFor(succeeded) || artifacts.Paths.Count == 0) return;
         var limits = options.Value;
-        var match = files.Find(workspace, artifacts.Paths, limits.MaxFilesPerJob);
+        var match = files.Find(artifacts.Paths, limits.MaxFilesPerJob);
         foreach (var warning in match.Warnings) job.Warn($"artifacts: {warning}");
         foreach (var glob in match.UnmatchedGlobs) job.Warn($"artifacts: no file matched '{glob}'");
 
@@ -51,7 +50,7 @@ public sealed class ArtifactCollector(
             StoredContent? stored;
             try
             {
-                await using var content = File.OpenRead(file.FullPath);
+                await using var content = files.OpenRead(file);
                 stored = await store.SaveAsync(content, Math.Min(limits.MaxFileBytes, limits.MaxJobBytes - kept), cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -9,9 +9,9 @@ namespace Comet.Application.Artifacts;
 /// workspace at the paths they were kept from. A path that would leave the workspace, for instance through a link
 /// checked into the repository, is refused with a job warning.
 /// </summary>
-public sealed class NeededArtifacts(ICometDbContext db, IWorkspaceFiles files, IArtifactStore store, TimeProvider clock)
+public sealed class NeededArtifacts(ICometDbContext db, IArtifactStore store, TimeProvider clock)
 {
-    public async Task PlaceAsync(Job job, string workspace, CancellationToken cancellationToken)
+    public async Task PlaceAsync(Job job, IJobFiles files, CancellationToken cancellationToken)
     {
         if (job.Needs.Count == 0) return;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -31,7 +31,7 @@ public sealed class NeededArtifacts(ICometDbContext db, IWorkspaceFiles files, I
                 job.Warn($"artifacts: {artifact.Path} from job '{artifact.JobName}' is no longer stored; it was not placed");
                 continue;
             }
-            await using var target = files.TryCreate(workspace, artifact.Path, out var refusal, artifact.Executable);
+            await using var target = files.TryCreate(artifact.Path, out var refusal, artifact.Executable);
             if (target is null)
             {
                 job.Warn($"artifacts: {artifact.Path} from job '{artifact.JobName}' was not placed: {refusal}");

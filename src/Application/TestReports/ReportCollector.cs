@@ -11,7 +11,7 @@ namespace Comet.Application.TestReports;
 /// Cobertura coverage — and stores them for this job attempt. A missing, unreadable or malformed report becomes a
 /// job warning; it never changes the job's status.
 /// </summary>
-public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorkspaceFiles files, TimeProvider clock,
+public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, TimeProvider clock,
     ILogger<ReportCollector> logger)
 {
     /// <summary>A bigger report file is not read (a 100 MB report is already far past any real suite).</summary>
@@ -20,21 +20,21 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorks
     /// <summary>Test cases are written in batches, so a very large report does not sit in one transaction.</summary>
     private const int BatchSize = 2_000;
 
-    public async Task CollectAsync(Job job, PipelineRun run, ReportDefinition reports, string workspace, CancellationToken cancellationToken)
+    public async Task CollectAsync(Job job, PipelineRun run, ReportDefinition reports, IJobFiles files, CancellationToken cancellationToken)
     {
-        if (reports.Junit.Count > 0) await CollectTestsAsync(job, run, reports.Junit, workspace, cancellationToken);
-        if (reports.Coverage.Count > 0) CollectCoverage(job, run, reports.Coverage, workspace);
+        if (reports.Junit.Count > 0) await CollectTestsAsync(job, run, reports.Junit, files, cancellationToken);
+        if (reports.Coverage.Count > 0) CollectCoverage(job, run, reports.Coverage, files);
     }
 
-    private async Task CollectTestsAsync(Job job, PipelineRun run, IReadOnlyList<string> globs, string workspace, CancellationToken cancellationToken)
+    private async Task CollectTestsAsync(Job job, PipelineRun run, IReadOnlyList<string> globs, IJobFiles files, CancellationToken cancellationToken)
     {
         var now = Now();
         var started = clock.GetTimestamp();
         var pending = new List<TestCaseRecord>();
         int stored = 0, reports = 0;
-        foreach (var file in Find(job, "junit", globs, workspace))
+        foreach (var file in Find(job, "junit", globs, files))
         {
-            if (Open(job, file) is not { } stream) continue;
+            if (Open(job, files, file) is not { } stream) continue;
             await using (stream)
             {
                 // Cases are stored as they are read, a batch at a time: a huge report never sits in memory whole.
@@ -82,14 +82,14 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorks
         batch.Clear();
     }
 
-    private void CollectCoverage(Job job, PipelineRun run, IReadOnlyList<string> globs, string workspace)
+    private void CollectCoverage(Job job, PipelineRun run, IReadOnlyList<string> globs, IJobFiles files)
     {
         var counts = CoverageCounts.None;
         var entries = new List<CoverageFileEntry>();
         var read = 0;
-        foreach (var file in Find(job, "coverage", globs, workspace))
+        foreach (var file in Find(job, "coverage", globs, files))
         {
-            if (Open(job, file) is not { } stream) continue;
+            if (Open(job, files, file) is not { } stream) continue;
             CoverageReport report;
             using (stream) report = CoberturaParser.Parse(stream, file.RelativePath);
             foreach (var warning in report.Warnings) job.Warn($"reports: {warning}");
@@ -103,16 +103,16 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorks
             entries.OrderBy(e => e.Path, StringComparer.Ordinal), run.Branch, run.Sha, Now()));
     }
 
-    private IReadOnlyList<WorkspaceFile> Find(Job job, string kind, IReadOnlyList<string> globs, string workspace)
+    private static IReadOnlyList<WorkspaceFile> Find(Job job, string kind, IReadOnlyList<string> globs, IJobFiles files)
     {
-        var match = files.Find(workspace, globs);
+        var match = files.Find(globs);
         foreach (var warning in match.Warnings) job.Warn($"reports: {warning}");
         foreach (var glob in match.UnmatchedGlobs) job.Warn($"reports: no file matched the {kind} report '{glob}'");
         return match.Files;
     }
 
     /// <summary>The report file to read, or null (with a job warning) when it is too big or cannot be opened.</summary>
-    private static FileStream? Open(Job job, WorkspaceFile file)
+    private static Stream? Open(Job job, IJobFiles files, WorkspaceFile file)
     {
         if (file.Size > MaxReportBytes)
         {
@@ -121,7 +121,7 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, IWorks
         }
         try
         {
-            return File.OpenRead(file.FullPath);
+            return files.OpenRead(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

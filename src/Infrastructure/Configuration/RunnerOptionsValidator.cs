@@ -20,8 +20,14 @@ public sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
         {
             if (value <= TimeSpan.Zero) failures.Add($"Runner:{key} must be a positive time span (e.g. 00:00:30), not {value}.");
         }
-        if (options.LeaseDuration < TimeSpan.FromSeconds(3))
-            failures.Add("Runner:LeaseDuration must be at least 3 seconds: the heartbeat renews it every third of it.");
+        if (!JobBackendNames.All.Contains(options.Backend))
+            failures.Add($"Runner:Backend must be one of {string.Join(", ", JobBackendNames.All)}, not '{options.Backend}'.");
+        if (options.JobMemoryBytes < 0 || options.SandboxMaxProcesses < 0)
+            failures.Add("Runner:JobMemoryBytes and Runner:SandboxMaxProcesses must be 0 (no limit) or positive.");
+        if (options.SandboxTmpBytes < 1024 * 1024)
+            failures.Add($"Runner:SandboxTmpBytes must be at least 1 MiB, not {options.SandboxTmpBytes}.");
+        if (options.LeaseDuration < TimeSpan.FromSeconds(1))
+            failures.Add("Runner:LeaseDuration must be at least 1 second: the heartbeat renews it every third of it.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

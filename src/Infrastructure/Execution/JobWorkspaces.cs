@@ -1,28 +1,120 @@
+using System.Runtime.InteropServices;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Comet.Infrastructure.Execution;
 
-/// <summary>{DataDir}/work/{job}/workspace and …/home: each job its own, so parallel jobs never share files.</summary>
-public sealed class JobWorkspaces(IOptions<CometOptions> comet) : IWorkspaces
+/// <summary>
+/// {Runner:WorkDirectory}/{node}/{job}/workspace and …/home: each job its own, so parallel jobs never share files.
+/// Outside the data folder, so that the sandbox account can reach its job's folder without reaching the server's
+/// files; the work and node folders can be passed through but not listed (0711). The step that runs in a folder
+/// is noted in it (pid and start time), so a restart after a crash can end what a lost job left running.
+/// </summary>
+public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity node, ILogger<JobWorkspaces> logger)
 {
-    private string RootOf(Guid jobId) => Path.Combine(comet.Value.DataDirFullPath, "work", jobId.ToString("N"));
+    private const string StepFile = "step.pid";
 
-    public JobFolders Create(Guid jobId)
+    public string NodeRoot => Path.Combine(WorkRoot(runner.Value), node.Id);
+
+    public static string WorkRoot(RunnerOptions options) =>
+        string.IsNullOrWhiteSpace(options.WorkDirectory)
+            ? Path.Combine("/var/tmp", $"comet-work-{getuid()}")
+            : Path.GetFullPath(options.WorkDirectory);
+
+    /// <summary>A new, empty job folder; the checkout goes in its <c>workspace</c>, which must not exist yet.</summary>
+    public JobFolder Create(Guid jobId)
     {
-        var root = RootOf(jobId);
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Comet runs jobs on Linux.");
+        foreach (var passable in new[] { WorkRoot(runner.Value), NodeRoot })
+        {
+            Directory.CreateDirectory(passable);
+            File.SetUnixFileMode(passable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                                           | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+        var root = Path.Combine(NodeRoot, jobId.ToString("N"));
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true); // left over from a lost attempt
-        var home = Path.Combine(root, "home");
-        Directory.CreateDirectory(home);
-        return new JobFolders(Path.Combine(root, "workspace"), home);
+        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var folder = new JobFolder(root);
+        Directory.CreateDirectory(folder.Home);
+        return folder;
     }
 
-    public void Delete(Guid jobId)
+    public void Delete(JobFolder folder)
     {
-        var root = RootOf(jobId);
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        if (Directory.Exists(folder.Root)) Directory.Delete(folder.Root, recursive: true);
     }
+
+    /// <summary>Notes the running step's process group leader; see <see cref="RemoveLeftovers"/>.</summary>
+    public static void NoteStep(JobFolder folder, int pid)
+    {
+        if (StartTimeOf(pid) is { } started) File.WriteAllText(Path.Combine(folder.Root, StepFile), $"{pid} {started}");
+    }
+
+    /// <summary>
+    /// After a restart: every job folder of this node belongs to a job that was lost (the dispatcher marks those jobs
+    /// at the same moment). Ends the process group a folder notes, if that very process still runs (same pid and start
+    /// time, so a reused pid is never hit), and removes the folder. Returns the folders removed.
+    /// </summary>
+    public int RemoveLeftovers()
+    {
+        if (!Directory.Exists(NodeRoot)) return 0;
+        var removed = 0;
+        foreach (var root in Directory.EnumerateDirectories(NodeRoot))
+        {
+            var folder = new JobFolder(root);
+            try
+            {
+                EndNotedStep(folder);
+                Delete(folder);
+                removed++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "Could not remove the leftover job folder {Folder}", root);
+            }
+        }
+        return removed;
+    }
+
+    private void EndNotedStep(JobFolder folder)
+    {
+        var file = Path.Combine(folder.Root, StepFile);
+        if (!File.Exists(file)) return;
+        var parts = File.ReadAllText(file).Split(' ');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var pid) || pid <= 1) return;
+        if (StartTimeOf(pid) != parts[1]) return;
+        logger.LogWarning("Ending step process group {Pid} left running by a lost job ({Folder})", pid, folder.Root);
+        foreach (var child in ProcessGroup.DescendantsOutsideGroup(pid)) ProcessGroup.KillProcess(child);
+        ProcessGroup.Kill(pid);
+    }
+
+    /// <summary>Field 22 of /proc/pid/stat: when the process started, in clock ticks since boot.</summary>
+    private static string? StartTimeOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length > 19 ? fields[19] : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern uint getuid();
+}
+
+/// <summary>One job's folder: <c>workspace</c> (the checkout) and <c>home</c> (HOME for the steps).</summary>
+public sealed record JobFolder(string Root)
+{
+    public string Workspace => Path.Combine(Root, "workspace");
+    public string Home => Path.Combine(Root, "home");
 }
 
 /// <summary>A node id created once per data folder, so a restarted orchestrator knows which running jobs were its own.</summary>

@@ -18,6 +18,9 @@ internal static class ProcessGroup
     /// <summary>True while any process of the group is alive (kill with signal 0 only checks).</summary>
     public static bool IsAlive(int groupLeaderPid) => kill(-groupLeaderPid, 0) == 0;
 
+    /// <summary>True while the process exists and is not yet reaped.</summary>
+    public static bool IsProcessAlive(int pid) => kill(pid, 0) == 0;
+
     public static void TerminateProcess(int pid) => _ = kill(pid, SigTerm);
 
     public static void KillProcess(int pid) => _ = kill(pid, SigKill);

@@ -1,3 +1,4 @@
+using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
 using Microsoft.Extensions.Options;
 
@@ -59,6 +60,9 @@ public sealed class RunDispatcher(
             await using var scope = scopes.CreateAsyncScope();
             var lost = await scope.ServiceProvider.GetRequiredService<RunScheduler>().RecoverLostJobsAsync(stoppingToken);
             if (lost > 0) logger.LogWarning("Marked {Count} job(s) lost: they were running when the orchestrator last stopped", lost);
+            // What those jobs left on this machine: processes still running (a local step's group) and their workspaces.
+            var removed = scope.ServiceProvider.GetRequiredService<IJobBackend>().RemoveLeftovers();
+            if (removed > 0) logger.LogWarning("Removed {Count} workspace(s) left by lost jobs", removed);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

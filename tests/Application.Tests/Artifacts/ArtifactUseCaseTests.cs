@@ -532,7 +532,7 @@ public sealed class ArtifactUseCaseTests(string providerName) : DatabaseWithWork
         var db = scope.ServiceProvider.GetRequiredService<CometDbContext>();
         var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
         var run = await db.Runs.FirstAsync(r => r.Id == job.RunId);
-        await scope.ServiceProvider.GetRequiredService<ArtifactCollector>().CollectAsync(job, run, artifacts, Workspace, succeeded, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<ArtifactCollector>().CollectAsync(job, run, artifacts, WorkspaceFiles, succeeded, CancellationToken.None);
         await db.SaveChangesAsync();
     }
 
@@ -542,7 +542,7 @@ public sealed class ArtifactUseCaseTests(string providerName) : DatabaseWithWork
         await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CometDbContext>();
         var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
-        await scope.ServiceProvider.GetRequiredService<NeededArtifacts>().PlaceAsync(job, workspace, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<NeededArtifacts>().PlaceAsync(job, new FolderFiles(workspace), CancellationToken.None);
         await db.SaveChangesAsync();
     }
 }

@@ -1,3 +1,5 @@
+using Comet.Application.Common.Interfaces;
+using Comet.Infrastructure.Execution;
 using Comet.TestSupport;
 
 namespace Comet.Application.Tests.Support;
@@ -18,6 +20,9 @@ public abstract class DatabaseWithWorkspaceTests(string providerName, string wor
     protected TestHost Host => _host ?? throw new InvalidOperationException("SetUp did not run.");
     protected string Workspace => (_workspace ?? throw new InvalidOperationException("SetUp did not run.")).Path;
 
+    /// <summary>The workspace through the job-files seam the collectors read and write, as a folder backend serves it.</summary>
+    protected IJobFiles WorkspaceFiles => new FolderFiles(Workspace);
+
     [SetUp]
     public async Task StartHost()
     {
@@ -33,4 +38,17 @@ public abstract class DatabaseWithWorkspaceTests(string providerName, string wor
         _workspace?.Dispose();
         _workspace = null;
     }
+}
+
+/// <summary>A job's files in a plain folder, found and placed by the real <see cref="Infrastructure.Execution.WorkspaceFiles"/>.</summary>
+internal sealed class FolderFiles(string workspace) : IJobFiles
+{
+    private readonly WorkspaceFiles _files = new();
+
+    public WorkspaceFileMatch Find(IReadOnlyList<string> globs, int maxFiles = 10_000) => _files.Find(workspace, globs, maxFiles);
+
+    public Stream OpenRead(WorkspaceFile file) => File.OpenRead(file.FullPath);
+
+    public Stream? TryCreate(string relativePath, out string? refusal, bool executable = false) =>
+        _files.TryCreate(workspace, relativePath, out refusal, executable);
 }

@@ -835,7 +835,7 @@ public sealed class TestReportUseCaseTests(string providerName) : DatabaseWithWo
         var db = scope.ServiceProvider.GetRequiredService<CometDbContext>();
         var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
         var run = await db.Runs.FirstAsync(r => r.Id == job.RunId);
-        await scope.ServiceProvider.GetRequiredService<ReportCollector>().CollectAsync(job, run, reports, Workspace, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<ReportCollector>().CollectAsync(job, run, reports, WorkspaceFiles, CancellationToken.None);
         await db.SaveChangesAsync();
     }
 }

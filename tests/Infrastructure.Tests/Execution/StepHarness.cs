@@ -11,31 +11,44 @@ using Microsoft.Extensions.Options;
 namespace Comet.Infrastructure.Tests.Execution;
 
 /// <summary>
-/// The real process backend writing into the real file log store, both under a fresh temp folder:
-/// <c>work/</c> is the step's working directory, <c>data/</c> the data folder holding the logs.
+/// A real job environment of the given backend (local processes or the bubblewrap sandbox) writing into the real file
+/// log store, all under a fresh temp folder: the work folder holds the job's workspace, <c>data/</c> the logs.
 /// </summary>
 internal sealed class StepHarness : IDisposable
 {
     private static readonly IReadOnlyDictionary<string, string> NoVariables = new Dictionary<string, string>();
     private readonly TempDirectory _temp = new("comet-step");
 
-    public StepHarness(RunnerOptions? runner = null)
+    public StepHarness(RunnerOptions? runner = null, string backend = JobBackendNames.Local)
     {
         Runner = runner ?? new RunnerOptions { KillGracePeriod = TimeSpan.FromMilliseconds(500) };
-        WorkDir = Path.Combine(_temp.Path, "work");
-        Directory.CreateDirectory(WorkDir);
+        Runner.WorkDirectory = Path.Combine(_temp.Path, "work");
         var comet = new CometOptions { DataDir = Path.Combine(_temp.Path, "data") };
         Logs = new FileStepLogStore(Options.Create(comet), Options.Create(Runner));
-        Backend = new ProcessBackend(Options.Create(Runner), NullLogger<ProcessBackend>.Instance);
+        var workspaces = new JobWorkspaces(Options.Create(Runner), new FixedNode(), NullLogger<JobWorkspaces>.Instance);
+        Backend = backend == JobBackendNames.Local
+            ? new LocalBackend(workspaces, NoGit.Instance, new WorkspaceFiles(), Options.Create(Runner), NullLogger<LocalBackend>.Instance)
+            : new SandboxBackend(workspaces, NoGit.Instance, new WorkspaceFiles(), Options.Create(Runner), Options.Create(comet),
+                NullLogger<SandboxBackend>.Instance);
+        JobId = Guid.NewGuid();
+        Environment = Backend.SetupAsync(new JobSetup(JobId, Guid.NewGuid(), "0000000000000000000000000000000000000000"), CancellationToken.None)
+            .GetAwaiter().GetResult();
+        WorkDir = Path.Combine(workspaces.NodeRoot, JobId.ToString("N"), "workspace");
+        Directory.CreateDirectory(WorkDir);
     }
 
     public RunnerOptions Runner { get; }
 
+    public Guid JobId { get; }
+
+    /// <summary>The workspace as the server sees it (the step sees <see cref="IJobEnvironment.Workspace"/>).</summary>
     public string WorkDir { get; }
 
     public FileStepLogStore Logs { get; }
 
-    public ProcessBackend Backend { get; }
+    public IJobBackend Backend { get; }
+
+    public IJobEnvironment Environment { get; }
 
     public async Task<StepResult> RunAsync(
         string script,
@@ -44,17 +57,16 @@ internal sealed class StepHarness : IDisposable
         CancellationToken cancellationToken = default)
     {
         var runId = Guid.NewGuid();
-        var jobId = Guid.NewGuid();
         var clock = Stopwatch.StartNew();
         StepOutcome outcome;
         bool truncated;
-        var writer = Logs.OpenWriter(runId, jobId, 0);
+        var writer = Logs.OpenWriter(runId, JobId, 0);
         await using (writer)
         {
-            outcome = await Backend.RunAsync(new StepLaunch(script, WorkDir, environment ?? NoVariables, timeout), writer, cancellationToken);
+            outcome = await Environment.RunStepAsync(new StepLaunch(script, environment ?? NoVariables, timeout), writer, cancellationToken);
             truncated = writer.Truncated;
         }
-        return new StepResult(outcome, Logs.PathOf(runId, jobId, 0), truncated, clock.Elapsed);
+        return new StepResult(outcome, Logs.PathOf(runId, JobId, 0), truncated, clock.Elapsed);
     }
 
     /// <summary>Reads a pid the step wrote into a file of its working directory, waiting until it is there.</summary>
@@ -70,7 +82,31 @@ internal sealed class StepHarness : IDisposable
         throw new TimeoutException($"the step did not write {name} within 10 s");
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        Environment.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _temp.Dispose();
+    }
+
+    private sealed class FixedNode : INodeIdentity
+    {
+        public string Id => "test-node";
+    }
+
+    /// <summary>These tests make their workspace by hand; nothing here checks a commit out.</summary>
+    private sealed class NoGit : IGitRepositories
+    {
+        public static readonly NoGit Instance = new();
+
+        public Task<string> FetchAsync(Guid projectId, string repoUrl, string gitRef, string? sha, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+    }
 }
 
 internal sealed record StepResult(StepOutcome Outcome, string LogPath, bool Truncated, TimeSpan Elapsed)

@@ -123,7 +123,15 @@ public static class PipelineApi
     }
 
     /// <summary>The log's lines without their timestamps ("2026-01-02T03:04:05.678Z text" → "text").</summary>
+    /// <summary>The lines a step wrote, without their timestamps and without the job header that opens a job's first step log.</summary>
     public static List<string> LogLines(string log) =>
+        WithTimestamps(log).Where(line => !IsJobHeader(line)).ToList();
+
+    /// <summary>"[comet] sandbox backend (bubblewrap): …" — which backend ran the job and the limits in force.</summary>
+    public static bool IsJobHeader(string line) =>
+        line.StartsWith("[comet] sandbox backend", StringComparison.Ordinal) || line.StartsWith("[comet] local backend", StringComparison.Ordinal);
+
+    private static List<string> WithTimestamps(string log) =>
         log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line =>
             {

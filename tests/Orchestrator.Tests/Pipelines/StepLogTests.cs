@@ -106,7 +106,7 @@ public sealed class StepLogTests : PipelineTestBase
 
         var text = await Client.GetStringAsync(PipelineApi.LogPath(run, run.Job("done"), 0) + "?follow=true");
 
-        Assert.That(text, Does.Match(@"^id: \d+\nevent: log\ndata: \S+ alpha\ndata: \S+ beta\n\n"));
+        Assert.That(text, Does.Match(@"^id: \d+\nevent: log\ndata: \S+ \[comet\] sandbox backend [^\n]*\ndata: \S+ alpha\ndata: \S+ beta\n\n"));
         Assert.That(text, Does.EndWith("event: end\ndata: {\"status\":\"failed\"}\n\n"));
     }
 
@@ -116,7 +116,7 @@ public sealed class StepLogTests : PipelineTestBase
         var (_, project) = await ProjectWithAsync("jobs:\n  done:\n    steps:\n      - run: echo alpha; echo beta\n");
         var run = await Client.TriggerAndWaitAsync(project.Slug);
         var log = await Client.ReadLogAsync(run, run.Job("done"));
-        var afterAlpha = Encoding.UTF8.GetByteCount(log[..(log.IndexOf('\n') + 1)]);
+        var afterAlpha = Encoding.UTF8.GetByteCount(log[..(log.IndexOf(" alpha\n", StringComparison.Ordinal) + " alpha\n".Length)]);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, PipelineApi.LogPath(run, run.Job("done"), 0) + "?follow=true");
         request.Headers.Add("Last-Event-ID", afterAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -198,7 +198,7 @@ public sealed class ArtifactTests : PipelineTestBase
               use:
                 needs: [build]
                 steps:
-                  - run: ls -la dist/
+                  - run: ls -la dist || true
             """);
         // A commit that makes dist a link out of the workspace: placing dist/app.txt would write into that folder.
         File.CreateSymbolicLink(Path.Combine(repository.Path, "dist"), outside.Path);

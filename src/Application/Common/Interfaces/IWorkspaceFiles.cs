@@ -24,7 +24,7 @@ public interface IWorkspaceFiles
 }
 
 /// <param name="RelativePath">Forward slashes, relative to the workspace, e.g. "reports/junit.xml".</param>
-/// <param name="FullPath">Where to read it (a link's target when the match was a link inside the workspace).</param>
+/// <param name="FullPath">Where the backend reads it (a link's target when the match was a link inside the workspace); callers open it through <see cref="IJobFiles.OpenRead"/>.</param>
 /// <param name="Executable">Its owner may run it (the user-execute bit), so it is placed again as executable.</param>
 public sealed record WorkspaceFile(string RelativePath, string FullPath, long Size, bool Executable = false);
 

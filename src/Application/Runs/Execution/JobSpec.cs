@@ -13,7 +13,8 @@ public sealed record JobSpec(
     IReadOnlyDictionary<string, string> Environment,
     TimeSpan? Timeout,
     ReportDefinition? Reports = null,
-    ArtifactDefinition? Artifacts = null)
+    ArtifactDefinition? Artifacts = null,
+    bool Network = true)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -1,12 +1,19 @@
+using Comet.Application.Runs.Execution;
+
 namespace Comet.Infrastructure.Tests.Execution;
 
-/// <summary>Real <c>setsid bash -eo pipefail -c</c> child processes: exit codes, output, environment, the script as written.</summary>
-public sealed class ProcessBackendTests
+/// <summary>
+/// Real <c>bash -eo pipefail -c</c> steps under each backend, the same behaviour expected of both: exit codes, output,
+/// environment, the script as written.
+/// </summary>
+[TestFixture(JobBackendNames.Local)]
+[TestFixture(JobBackendNames.Sandbox)]
+public sealed class StepBackendTests(string backend)
 {
     private StepHarness _step = null!;
 
     [SetUp]
-    public void CreateHarness() => _step = new StepHarness();
+    public void CreateHarness() => _step = new StepHarness(backend: backend);
 
     [TearDown]
     public void DeleteHarness() => _step.Dispose();
@@ -155,7 +162,7 @@ public sealed class ProcessBackendTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Lines, Is.EqualTo(new[] { _step.WorkDir }));
+            Assert.That(result.Lines, Is.EqualTo(new[] { _step.Environment.Workspace }));
             Assert.That(File.Exists(Path.Combine(_step.WorkDir, "made-here")), Is.True);
         });
     }
@@ -224,16 +231,16 @@ public sealed class ProcessBackendTests
     }
 
     [Test]
-    public async Task A_working_directory_that_does_not_exist_fails_the_step_instead_of_throwing()
+    public async Task A_workspace_that_is_gone_fails_the_step_instead_of_throwing()
     {
-        var missing = Path.Combine(_step.WorkDir, "missing");
-        var writer = _step.Logs.OpenWriter(Guid.NewGuid(), Guid.NewGuid(), 0);
-        await using (writer)
-        {
-            var outcome = await _step.Backend.RunAsync(
-                new Comet.Application.Common.Interfaces.StepLaunch("echo never", missing, new Dictionary<string, string>(), null), writer, CancellationToken.None);
+        Directory.Delete(_step.WorkDir, recursive: true);
 
-            Assert.That(outcome.Succeeded, Is.False);
-        }
+        var result = await _step.RunAsync("echo never");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Outcome.Succeeded, Is.False);
+            Assert.That(result.Lines, Has.None.EqualTo("never"));
+        });
     }
 }

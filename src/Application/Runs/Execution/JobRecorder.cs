@@ -1,0 +1,122 @@
+using Comet.Application.Common.Interfaces;
+using Comet.Domain.Projects;
+using Comet.Domain.Runs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Comet.Application.Runs.Execution;
+
+/// <summary>
+/// Every database write of a running job, each on a short-lived context of its own scope. The executor holds no
+/// context while steps run, so the lease heartbeat, step saves and report inserts never share one (EF contexts are
+/// not safe for concurrent use: a shared one once stopped the heartbeat while the run still ended "success").
+/// </summary>
+public sealed class JobRecorder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<JobRecorder> logger)
+{
+    /// <summary>What the executor needs to know of a claimed job, read once.</summary>
+    public async Task<JobPlan> LoadAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+        var job = await db.Jobs.AsNoTracking().Include(j => j.Steps).FirstAsync(j => j.Id == jobId, cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == job.RunId, cancellationToken);
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == run.ProjectId, cancellationToken);
+        return new JobPlan(job, run, project, JobSpec.Of(job), job.Steps.OrderBy(s => s.Index).Select(s => s.Index).ToList());
+    }
+
+    public Task StepStartedAsync(Guid jobId, int index) =>
+        UpdateStepAsync(jobId, index, step => step.MoveTo(StepStatus.Running, Now()));
+
+    public Task StepEndedAsync(Guid jobId, int index, StepStatus status, int? exitCode = null) =>
+        UpdateStepAsync(jobId, index, step => step.MoveTo(status, Now(), exitCode));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> against the tracked job in a scope of its own (placing artifacts in, keeping
+    /// reports and artifacts out) and saves the job's warnings afterwards. Whatever fails inside becomes a job warning
+    /// in a fresh context, so a row the database refused is never tried again with the job's own changes.
+    /// </summary>
+    public async Task WithJobAsync(Guid jobId, string whatFailed, Func<IServiceProvider, Job, PipelineRun, Task> work)
+    {
+        IReadOnlyList<string> before = [];
+        Job? job = null;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+            job = await db.Jobs.FirstAsync(j => j.Id == jobId);
+            before = job.Warnings.ToList();
+            var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == job.RunId);
+            await work(scope.ServiceProvider, job, run);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Job {JobId}: {What}", jobId, whatFailed);
+            // The warnings noted before the failure still tell the user something; the refused rows are dropped.
+            var noted = job?.Warnings.Skip(before.Count).ToList() ?? [];
+            await AddWarningsAsync(jobId, [.. noted, $"{whatFailed}: {ex.Message}"]);
+        }
+    }
+
+    public async Task AddWarningsAsync(Guid jobId, IReadOnlyList<string> warnings)
+    {
+        if (warnings.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+        var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
+        foreach (var warning in warnings) job.Warn(warning);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The job's end: its pending steps closed, its status set unless it was cancelled meanwhile (from this or another
+    /// node: that word stands), and its next attempt queued when its retry allows.
+    /// </summary>
+    public async Task FinishAsync(Guid jobId, JobSpec spec, JobStatus status, string? note)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+        var job = await db.Jobs.Include(j => j.Steps).FirstAsync(j => j.Id == jobId);
+        var now = Now();
+        foreach (var step in job.Steps.Where(s => s.Status == StepStatus.Pending))
+            step.MoveTo(status == JobStatus.Cancelled ? StepStatus.Cancelled : StepStatus.Skipped, now);
+        if (job.Status == JobStatus.Running)
+        {
+            job.MoveTo(status, now, note);
+            if (job.CanRetry)
+            {
+                var next = job.NextAttempt(now);
+                spec.AddStepsTo(next);
+                db.Jobs.Add(next);
+            }
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Extends this node's lease on a running job; false when the job is no longer running here.</summary>
+    public async Task<bool> RenewLeaseAsync(Guid jobId, string node, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+        var until = Now() + lease;
+        var renewed = await db.Jobs
+            .Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.LeaseOwner == node)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, until), cancellationToken);
+        return renewed > 0;
+    }
+
+    private async Task UpdateStepAsync(Guid jobId, int index, Action<Step> change)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+        var step = await db.Steps.FirstAsync(s => s.JobId == jobId && s.Index == index);
+        change(step);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+}
+
+/// <summary>A claimed job as read when it starts (untracked: the recorder writes through contexts of its own).</summary>
+public sealed record JobPlan(Job Job, PipelineRun Run, Project Project, JobSpec Spec, IReadOnlyList<int> StepIndexes);

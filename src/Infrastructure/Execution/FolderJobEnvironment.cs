@@ -1,0 +1,39 @@
+using Comet.Application.Common.Interfaces;
+
+namespace Comet.Infrastructure.Execution;
+
+/// <summary>
+/// What the local and sandbox environments share: a job folder on this machine, the checkout made there by the
+/// server's git, and files found and placed through <see cref="IWorkspaceFiles"/>, which never leaves the workspace.
+/// </summary>
+internal abstract class FolderJobEnvironment(JobSetup setup, JobFolder folder, JobWorkspaces workspaces, IGitRepositories git,
+    IWorkspaceFiles files) : IJobEnvironment
+{
+    protected JobSetup Setup { get; } = setup;
+
+    protected JobFolder Folder { get; } = folder;
+
+    public abstract string Workspace { get; }
+
+    public abstract string Home { get; }
+
+    public abstract string Description { get; }
+
+    public virtual Task CheckoutAsync(CancellationToken cancellationToken) =>
+        git.CheckoutAsync(Setup.ProjectId, Setup.Sha, Folder.Workspace, cancellationToken);
+
+    public abstract Task<StepOutcome> RunStepAsync(StepLaunch launch, IStepLogWriter log, CancellationToken cancellationToken);
+
+    public WorkspaceFileMatch Find(IReadOnlyList<string> globs, int maxFiles = 10_000) => files.Find(Folder.Workspace, globs, maxFiles);
+
+    public Stream OpenRead(WorkspaceFile file) => File.OpenRead(file.FullPath);
+
+    public virtual Stream? TryCreate(string relativePath, out string? refusal, bool executable = false) =>
+        files.TryCreate(Folder.Workspace, relativePath, out refusal, executable);
+
+    public virtual ValueTask DisposeAsync()
+    {
+        workspaces.Delete(Folder);
+        return ValueTask.CompletedTask;
+    }
+}
