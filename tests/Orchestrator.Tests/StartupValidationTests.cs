@@ -65,6 +65,48 @@ public sealed class StartupValidationTests
     [Test]
     public async Task Built_binary_with_an_unknown_database_provider_exits_with_code_2_naming_Database_Provider()
     {
+        var (exitCode, stderr) = await RunBinaryAsync(new Dictionary<string, string> { ["Database__Provider"] = "mysql" });
+
+        Assert.That(exitCode, Is.EqualTo(2), stderr);
+        Assert.That(stderr, Does.Contain("Database:Provider"));
+    }
+
+    [Test]
+    public async Task A_sandbox_account_that_does_not_exist_stops_the_server_in_one_line_instead_of_running_steps_unsandboxed()
+    {
+        var (exitCode, stderr) = await RunBinaryAsync(new Dictionary<string, string> { ["Runner__SandboxUser"] = "no-such-comet-account" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), stderr);
+            Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), stderr);
+            Assert.That(stderr, Does.Contain("the sandbox backend cannot run").And.Contain("no-such-comet-account"));
+        });
+    }
+
+    [Test]
+    public async Task Root_as_the_sandbox_account_is_refused_at_start()
+    {
+        Assume.That(Environment.UserName, Is.EqualTo("root"), "only a server running as root switches accounts");
+
+        var (exitCode, stderr) = await RunBinaryAsync(new Dictionary<string, string> { ["Runner__SandboxUser"] = "root" });
+
+        Assert.That(exitCode, Is.EqualTo(2), stderr);
+        Assert.That(stderr, Does.Contain("unprivileged"));
+    }
+
+    [Test]
+    public async Task An_unknown_backend_stops_the_server_naming_Runner_Backend()
+    {
+        var (exitCode, stderr) = await RunBinaryAsync(new Dictionary<string, string> { ["Runner__Backend"] = "docker" });
+
+        Assert.That(exitCode, Is.EqualTo(2), stderr);
+        Assert.That(stderr, Does.Contain("Runner:Backend").And.Contain("sandbox, local"));
+    }
+
+    /// <summary>The built orchestrator as a process of its own in a fresh data folder: its exit code and stderr.</summary>
+    private static async Task<(int ExitCode, string Stderr)> RunBinaryAsync(IReadOnlyDictionary<string, string> environment)
+    {
         using var dataDir = new TempDirectory("comet-orchestrator-binary");
         var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Orchestrator.dll");
         Assert.That(File.Exists(dll), Is.True, dll);
@@ -78,9 +120,9 @@ public sealed class StartupValidationTests
         };
         foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "ConnectionStrings__Comet" })
             start.Environment.Remove(name);
-        start.Environment["Database__Provider"] = "mysql";
         start.Environment["COMET_DATA_DIR"] = dataDir.Path;
         start.Environment["COMET_ORCHESTRATOR_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -93,11 +135,9 @@ public sealed class StartupValidationTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("the orchestrator kept running for 30 s with an invalid Database:Provider");
+            Assert.Fail($"the orchestrator kept running for 30 s with {string.Join(", ", environment.Keys)}\nstdout: {await stdout}");
         }
-
-        Assert.That(process.ExitCode, Is.EqualTo(2), $"stdout: {await stdout}\nstderr: {await stderr}");
-        Assert.That(await stderr, Does.Contain("Database:Provider"));
+        return (process.ExitCode, await stderr);
     }
 
     /// <summary>The dotnet executable running the tests (the CLI names it in DOTNET_HOST_PATH).</summary>
