@@ -70,12 +70,15 @@ public sealed class TestHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset StartTime = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
-    private TestHost(DatabaseProvider provider, TempDirectory dataDir, string? connectionString)
+    private readonly Action<IServiceCollection>? _configure;
+
+    private TestHost(DatabaseProvider provider, TempDirectory dataDir, string? connectionString, Action<IServiceCollection>? configure)
     {
         Provider = provider;
         DataDir = dataDir;
         ConnectionString = connectionString;
-        Services = BuildServices(Settings, Clock, Logs);
+        _configure = configure;
+        Services = BuildServices(Settings, Clock, Logs, configure);
     }
 
     public DatabaseProvider Provider { get; }
@@ -102,8 +105,11 @@ public sealed class TestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh database (migrated unless asked otherwise) and the services on it.</summary>
-    public static async Task<TestHost> StartAsync(DatabaseProvider provider, bool migrate = true)
+    /// <summary>
+    /// A fresh database (migrated unless asked otherwise) and the services on it; <paramref name="configure"/> may
+    /// replace services after the hosts' composition (a fake at the edge, e.g. a job backend).
+    /// </summary>
+    public static async Task<TestHost> StartAsync(DatabaseProvider provider, bool migrate = true, Action<IServiceCollection>? configure = null)
     {
         var dataDir = new TempDirectory("comet-db-tests");
         string? connectionString = null;
@@ -112,7 +118,7 @@ public sealed class TestHost : IAsyncDisposable
         {
             if (provider == DatabaseProvider.Postgres)
                 connectionString = await TestPostgres.CreateDatabaseAsync();
-            host = new TestHost(provider, dataDir, connectionString);
+            host = new TestHost(provider, dataDir, connectionString, configure);
             if (migrate) await host.MigrateAsync();
             return host;
         }
@@ -133,21 +139,23 @@ public sealed class TestHost : IAsyncDisposable
     public static Task<TestHost> CreateAsync(DatabaseProvider provider) => StartAsync(provider, migrate: false);
 
     /// <summary>The hosts' composition: logging, application, infrastructure from in-memory configuration.</summary>
-    public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock = null, ILoggerProvider? logs = null)
+    public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock = null, ILoggerProvider? logs = null,
+        Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         // Before AddApplication, which only adds the system clock if none is there.
         if (clock is not null) services.AddSingleton(clock);
-        return services
+        services
             .AddLogging(logging =>
             {
                 logging.SetMinimumLevel(LogLevel.Information);
                 if (logs is not null) logging.AddProvider(logs);
             })
             .AddApplication()
-            .AddInfrastructure(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+            .AddInfrastructure(configuration);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
     public Task<IReadOnlyList<string>> MigrateAsync() => Services.MigrateDatabaseAsync();
@@ -157,7 +165,7 @@ public sealed class TestHost : IAsyncDisposable
     {
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Services = BuildServices(Settings, Clock, Logs);
+        Services = BuildServices(Settings, Clock, Logs, _configure);
     }
 
     /// <summary>Sends one request through MediatR in its own scope, like one HTTP request.</summary>

@@ -2,6 +2,7 @@ using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -25,11 +26,19 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, TimeProvider clock,
         return new JobPlan(job, run, project, JobSpec.Of(job), job.Steps.OrderBy(s => s.Index).Select(s => s.Index).ToList());
     }
 
-    public Task StepStartedAsync(Guid jobId, int index) =>
-        UpdateStepAsync(jobId, index, step => step.MoveTo(StepStatus.Running, Now()));
+    public Task StepStartedAsync(Guid jobId, int index)
+    {
+        var now = Now();
+        return MoveStepAsync(jobId, index, StepStatus.Pending, StepStatus.Running,
+            s => s.SetProperty(x => x.Status, StepStatus.Running).SetProperty(x => x.StartedAt, now));
+    }
 
-    public Task StepEndedAsync(Guid jobId, int index, StepStatus status, int? exitCode = null) =>
-        UpdateStepAsync(jobId, index, step => step.MoveTo(status, Now(), exitCode));
+    public Task StepEndedAsync(Guid jobId, int index, StepStatus status, int? exitCode = null)
+    {
+        var now = Now();
+        return MoveStepAsync(jobId, index, StepStatus.Running, status,
+            s => s.SetProperty(x => x.Status, status).SetProperty(x => x.FinishedAt, now).SetProperty(x => x.ExitCode, exitCode));
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> against the tracked job in a scope of its own (placing artifacts in, keeping
@@ -106,13 +115,20 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, TimeProvider clock,
         return renewed > 0;
     }
 
-    private async Task UpdateStepAsync(Guid jobId, int index, Action<Step> change)
+    /// <summary>
+    /// One statement per step change (a step's start and end are on every step's path): the transition is checked
+    /// against the domain's table, and the row is changed only while it still has the status the change starts from.
+    /// </summary>
+    private async Task MoveStepAsync(Guid jobId, int index, StepStatus from, StepStatus to,
+        Action<UpdateSettersBuilder<Step>> change)
     {
+        StepTransitions.Table.EnsureAllowed(from, to);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
-        var step = await db.Steps.FirstAsync(s => s.JobId == jobId && s.Index == index);
-        change(step);
-        await db.SaveChangesAsync(CancellationToken.None);
+        var changed = await db.Steps.Where(s => s.JobId == jobId && s.Index == index && s.Status == from)
+            .ExecuteUpdateAsync(change, CancellationToken.None);
+        if (changed == 0)
+            throw new InvalidOperationException($"Step {index} of job {jobId} is no longer {from}; it was not moved to {to}.");
     }
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
