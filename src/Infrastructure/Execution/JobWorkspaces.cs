@@ -31,6 +31,11 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
         foreach (var passable in new[] { WorkRoot(runner.Value), NodeRoot })
         {
             Directory.CreateDirectory(passable);
+            // The default lives in a world-writable folder: someone may have made it first, or as a link elsewhere.
+            if (new DirectoryInfo(passable).LinkTarget is not null)
+                throw new JobBackendException($"the work folder {passable} is a link; remove it or set Runner:WorkDirectory");
+            if (lchown(passable, geteuid(), getegid()) != 0)
+                throw new JobBackendException($"the work folder {passable} belongs to another account; remove it or set Runner:WorkDirectory");
             File.SetUnixFileMode(passable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                                            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         }
@@ -108,6 +113,15 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
 
     [DllImport("libc")]
     private static extern uint getuid();
+
+    [DllImport("libc")]
+    private static extern uint geteuid();
+
+    [DllImport("libc")]
+    private static extern uint getegid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int lchown(string path, uint owner, uint group);
 }
 
 /// <summary>One job's folder: <c>workspace</c> (the checkout) and <c>home</c> (HOME for the steps).</summary>

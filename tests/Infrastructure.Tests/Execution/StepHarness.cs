@@ -19,7 +19,7 @@ internal sealed class StepHarness : IDisposable
     private static readonly IReadOnlyDictionary<string, string> NoVariables = new Dictionary<string, string>();
     private readonly TempDirectory _temp = new("comet-step");
 
-    public StepHarness(RunnerOptions? runner = null, string backend = JobBackendNames.Local)
+    public StepHarness(RunnerOptions? runner = null, string backend = JobBackendNames.Local, bool network = true)
     {
         Runner = runner ?? new RunnerOptions { KillGracePeriod = TimeSpan.FromMilliseconds(500) };
         Runner.WorkDirectory = Path.Combine(_temp.Path, "work");
@@ -31,7 +31,7 @@ internal sealed class StepHarness : IDisposable
             : new SandboxBackend(workspaces, NoGit.Instance, new WorkspaceFiles(), Options.Create(Runner), Options.Create(comet),
                 NullLogger<SandboxBackend>.Instance);
         JobId = Guid.NewGuid();
-        Environment = Backend.SetupAsync(new JobSetup(JobId, Guid.NewGuid(), "0000000000000000000000000000000000000000"), CancellationToken.None)
+        Environment = Backend.SetupAsync(new JobSetup(JobId, Guid.NewGuid(), "0000000000000000000000000000000000000000", network), CancellationToken.None)
             .GetAwaiter().GetResult();
         WorkDir = Path.Combine(workspaces.NodeRoot, JobId.ToString("N"), "workspace");
         Directory.CreateDirectory(WorkDir);
@@ -49,6 +49,9 @@ internal sealed class StepHarness : IDisposable
     public IJobBackend Backend { get; }
 
     public IJobEnvironment Environment { get; }
+
+    /// <summary>The temp folder everything lives under (a host path a sandboxed step must not reach).</summary>
+    public string Root => _temp.Path;
 
     public async Task<StepResult> RunAsync(
         string script,
