@@ -78,9 +78,12 @@ start_host() {
   port_in_use "$port" && die "port $port is already in use; set COMET_$(printf '%s' "$host" | tr '[:lower:]' '[:upper:]')_PORT to another port"
   # setsid: the host gets its own session, so it survives this shell and a stop can end its whole group.
   # The gateway reads the route file in the repository, so edits to it take effect while it runs.
+  # Only the orchestrator needs the first admin's password: the gateway starts without it in its environment.
+  local launch=(setsid)
+  [ "$host" = Gateway ] && launch=(env -u COMET_BOOTSTRAP_ADMIN setsid)
   COMET_DATA_DIR="$DATA_DIR" COMET_GATEWAY_PORT="$GATEWAY_PORT" COMET_ORCHESTRATOR_PORT="$ORCHESTRATOR_PORT" \
     Gateway__RouteFile="${Gateway__RouteFile:-$ROOT/src/Gateway/gateway.json}" \
-    setsid dotnet "$dll" >"$log" 2>&1 </dev/null &
+    "${launch[@]}" dotnet "$dll" >"$log" 2>&1 </dev/null &
   printf '%s' "$!" >"$(pid_file "$host")"
 }
 
