@@ -6,7 +6,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DATA_DIR="${COMET_DATA_DIR:-$ROOT/.comet}"
-mkdir -p "$DATA_DIR"
+# For the server's user only: it holds the database, signing keys and logs (an existing folder keeps its mode).
+[ -d "$DATA_DIR" ] || mkdir -p -m 700 "$DATA_DIR"
 DATA_DIR="$(cd "$DATA_DIR" && pwd)"
 GATEWAY_PORT="${COMET_GATEWAY_PORT:-8080}"
 ORCHESTRATOR_PORT="${COMET_ORCHESTRATOR_PORT:-5080}"
