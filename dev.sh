@@ -6,7 +6,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DATA_DIR="${COMET_DATA_DIR:-$ROOT/.comet}"
-mkdir -p "$DATA_DIR"
+# For the server's user only: it holds the database, signing keys and logs (an existing folder keeps its mode).
+[ -d "$DATA_DIR" ] || mkdir -p -m 700 "$DATA_DIR"
 DATA_DIR="$(cd "$DATA_DIR" && pwd)"
 GATEWAY_PORT="${COMET_GATEWAY_PORT:-8080}"
 ORCHESTRATOR_PORT="${COMET_ORCHESTRATOR_PORT:-5080}"
@@ -78,9 +79,12 @@ start_host() {
   port_in_use "$port" && die "port $port is already in use; set COMET_$(printf '%s' "$host" | tr '[:lower:]' '[:upper:]')_PORT to another port"
   # setsid: the host gets its own session, so it survives this shell and a stop can end its whole group.
   # The gateway reads the route file in the repository, so edits to it take effect while it runs.
+  # Only the orchestrator needs the first admin's password: the gateway starts without it in its environment.
+  local launch=(setsid)
+  [ "$host" = Gateway ] && launch=(env -u COMET_BOOTSTRAP_ADMIN setsid)
   COMET_DATA_DIR="$DATA_DIR" COMET_GATEWAY_PORT="$GATEWAY_PORT" COMET_ORCHESTRATOR_PORT="$ORCHESTRATOR_PORT" \
     Gateway__RouteFile="${Gateway__RouteFile:-$ROOT/src/Gateway/gateway.json}" \
-    setsid dotnet "$dll" >"$log" 2>&1 </dev/null &
+    "${launch[@]}" dotnet "$dll" >"$log" 2>&1 </dev/null &
   printf '%s' "$!" >"$(pid_file "$host")"
 }
 

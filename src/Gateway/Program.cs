@@ -9,6 +9,7 @@ return await HostStartup.RunGuardedAsync("Comet gateway", async () =>
     // Content root = the binary's folder, so appsettings.json and gateway.json are found whatever the working directory.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var comet = builder.ReadCometOptions();
+    comet.CreateDataFolder();
     builder.Logging.AddCometLogging(comet.DataDirFullPath, "gateway");
     builder.ListenOnLoopbackUnlessConfigured(comet.GatewayPort);
     // Each route decides its body limit (Gateway:MaxRequestBodyBytes); Kestrel's global 30 MB would answer first.

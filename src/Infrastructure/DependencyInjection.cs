@@ -91,7 +91,7 @@ public static class DependencyInjection
 
     private static string SqliteConnectionString(CometOptions comet)
     {
-        Directory.CreateDirectory(comet.DataDirFullPath);
+        Identity.PrivateFile.CreateFolder(comet.DataDirFullPath);
         return $"Data Source={Path.Combine(comet.DataDirFullPath, "comet.db")};Foreign Keys=True";
     }
 }

@@ -1,6 +1,7 @@
 using Comet.Application;
 using Comet.Infrastructure;
 using Comet.Infrastructure.Hosting;
+using Comet.Infrastructure.Identity;
 using Comet.Infrastructure.Logging;
 using Comet.Infrastructure.Persistence;
 using Comet.Orchestrator.Endpoints;
@@ -12,6 +13,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var comet = builder.ReadCometOptions();
+    comet.CreateDataFolder();
     builder.Logging.AddCometLogging(comet.DataDirFullPath, "orchestrator");
     builder.ListenOnLoopbackUnlessConfigured(comet.OrchestratorPort);
 
@@ -24,6 +26,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddHostedService<ArtifactSweeper>();
 
     var app = builder.Build();
+    app.Services.ProtectServerSecretFiles();
     await app.Services.MigrateDatabaseAsync();
     await app.BootstrapAdminAsync();
 

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Comet.Orchestrator.Tests;
 
 /// <summary>The orchestrator in memory, on SQLite in a data folder of its own that is deleted on dispose.</summary>
-/// <remarks>Pass <paramref name="dataDir"/> to keep the folder after the host stops (the caller deletes it).</remarks>
+/// <remarks>
+/// Pass <paramref name="dataDir"/> to keep the folder after the host stops (the caller deletes it). A setting given
+/// as null is left unset, so the host's own sources (environment variables) decide it.
+/// </remarks>
 public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? settings = null, string? dataDir = null)
     : WebApplicationFactory<Program>
 {
@@ -38,8 +41,9 @@ public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? se
         builder.UseSetting("Comet:DataDir", DataDir);
         builder.UseSetting("Comet:OrchestratorPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Database:Provider", "sqlite");
-        builder.UseSetting("Identity:BootstrapAdmin", $"{AdminName}:{AdminPassword}");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        var given = settings ?? new Dictionary<string, string?>();
+        if (!given.ContainsKey("Identity:BootstrapAdmin")) builder.UseSetting("Identity:BootstrapAdmin", $"{AdminName}:{AdminPassword}");
+        foreach (var (key, value) in given.Where(s => s.Value is not null))
             builder.UseSetting(key, value);
     }
 

@@ -22,7 +22,7 @@ public sealed class ArtifactUrlKey(IOptions<CometOptions> comet, IOptions<Artifa
         if (!string.IsNullOrWhiteSpace(configured)) return Convert.FromBase64String(configured);
         var path = Path.Combine(dataDir, "keys", "artifact-urls.key");
         if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFile.CreateFolder(Path.GetDirectoryName(path)!);
         var key = RandomNumberGenerator.GetBytes(32);
         try
         {

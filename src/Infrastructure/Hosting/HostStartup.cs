@@ -17,6 +17,12 @@ public static class HostStartup
     }
 
     /// <summary>
+    /// Creates the data folder, if it is missing, for the server's user only (0700): it holds the database, keys,
+    /// logs and mirrors. Called before logging, which would otherwise make it first with the umask's mode.
+    /// </summary>
+    public static void CreateDataFolder(this CometOptions comet) => Identity.PrivateFile.CreateFolder(comet.DataDirFullPath);
+
+    /// <summary>
     /// Listens on 127.0.0.1:port unless an address was configured explicitly (ASPNETCORE_URLS, --urls),
     /// which containers use to listen on all interfaces.
     /// </summary>

@@ -7,7 +7,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Comet.Infrastructure.Identity;
 
-/// <summary>Access tokens: RS256 JWTs with sub, name, role, iss, aud and the signing key's kid.</summary>
+/// <summary>
+/// Access tokens: RS256 JWTs with sub, name, iss, aud and the signing key's kid. No role: the orchestrator reads the
+/// role from the database on every request, and nothing else (the gateway included) decides on one.
+/// </summary>
 public sealed class JwtAccessTokens(SigningKeys keys, IOptions<CometIdentityOptions> options, TimeProvider clock) : IAccessTokenIssuer
 {
     private readonly JsonWebTokenHandler _handler = new();
@@ -26,7 +29,6 @@ public sealed class JwtAccessTokens(SigningKeys keys, IOptions<CometIdentityOpti
             Subject = new ClaimsIdentity([
                 new Claim("sub", user.Id.ToString()),
                 new Claim("name", user.Username),
-                new Claim("role", user.Role == SystemRole.Admin ? "admin" : "user"),
             ]),
             SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.RsaSha256),
         });
@@ -44,6 +46,5 @@ public sealed class JwtAccessTokens(SigningKeys keys, IOptions<CometIdentityOpti
         RequireExpirationTime = true,
         ClockSkew = TimeSpan.FromSeconds(30),
         NameClaimType = "name",
-        RoleClaimType = "role",
     };
 }

@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Comet.Infrastructure.Identity;
 
 /// <summary>
-/// The RSA keys that sign access tokens, as PEM files in {data}/keys (mode 0600). The first start makes one.
+/// The RSA keys that sign access tokens, as PEM files in {data}/keys (mode 0600, the folder 0700). The first start makes one.
 /// Every key verifies; the newest file signs. To rotate: add a new signing-*.pem, restart, and remove the old file
 /// once the tokens it signed have expired (15 minutes).
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class SigningKeys
     public SigningKeys(string dataDir)
     {
         var folder = Path.Combine(dataDir, "keys");
-        Directory.CreateDirectory(folder);
+        PrivateFile.CreateFolder(folder);
         var files = Directory.GetFiles(folder, "signing-*.pem").OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).ToList();
         if (files.Count == 0) files.Add(CreateKeyFile(folder));
         Keys = files.Select(Load).ToList();

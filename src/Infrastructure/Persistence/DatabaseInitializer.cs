@@ -1,3 +1,5 @@
+using Comet.Infrastructure.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -17,6 +19,7 @@ public static class DatabaseInitializer
 
         if (db.Database.IsSqlite())
         {
+            KeepSqliteFilesPrivate(db.Database.GetConnectionString(), logger);
             // WAL lets the API read while the executor writes; it is a property of the file, set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
@@ -34,5 +37,26 @@ public static class DatabaseInitializer
         logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
         await db.Database.MigrateAsync(cancellationToken);
         return pending;
+    }
+
+    /// <summary>
+    /// The database holds password and token hashes and webhook secrets: 0600. SQLite
+    /// creates a new file with the process's umask (often 0644) and gives its -wal and -shm files the database
+    /// file's mode, so a new database starts as an empty 0600 file (which SQLite takes as an empty database), and
+    /// an existing one is tightened.
+    /// </summary>
+    private static void KeepSqliteFilesPrivate(string? connectionString, ILogger logger)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" || builder.DataSource.StartsWith("file:", StringComparison.Ordinal))
+            return;
+        var path = Path.GetFullPath(builder.DataSource);
+        if (!File.Exists(path) && builder.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            PrivateFile.CreateFolder(Path.GetDirectoryName(path)!);
+            PrivateFile.CreateEmpty(path);
+        }
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            PrivateFile.Restrict(file, logger);
     }
 }

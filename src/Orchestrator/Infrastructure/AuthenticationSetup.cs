@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Comet.Application.Identity.Commands;
+using Comet.Application.Identity.Queries;
 using Comet.Infrastructure.Configuration;
 using Comet.Infrastructure.Identity;
 using MediatR;
@@ -27,13 +29,32 @@ public static class AuthenticationSetup
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<CometIdentityOptions>>((bearer, keys, identity) =>
             {
-                bearer.MapInboundClaims = false; // keep "sub", "name", "role" as the token names them
+                bearer.MapInboundClaims = false; // keep "sub" as the token names it
                 bearer.TokenValidationParameters = JwtAccessTokens.ValidationParameters(keys, identity.Value);
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = SignInSubjectAsync };
             });
         services.AddAuthorization();
         services.AddHttpContextAccessor();
         services.AddScoped<Comet.Application.Common.Interfaces.ICurrentUser, HttpCurrentUser>();
         return services;
+    }
+
+    /// <summary>
+    /// A validly signed token only says who: the account, its role and its existence come from the database now. A
+    /// token whose user was deleted is refused (401) although its signature and lifetime are fine.
+    /// </summary>
+    private static async Task SignInSubjectAsync(TokenValidatedContext context)
+    {
+        var user = Guid.TryParse(context.Principal?.FindFirstValue("sub"), out var id)
+            ? await context.HttpContext.RequestServices.GetRequiredService<IMediator>()
+                .Send(new ResolveAccessTokenSubjectQuery(id), context.HttpContext.RequestAborted)
+            : null;
+        if (user is null)
+        {
+            context.Fail("The token's user does not exist (any more).");
+            return;
+        }
+        context.Principal = SignedInAccount.SignIn(context.HttpContext, user, scopes: null, JwtBearerDefaults.AuthenticationScheme);
     }
 
     /// <summary>

@@ -1,20 +1,21 @@
-using System.Security.Claims;
 using Comet.Application.Common.Interfaces;
+using Comet.Domain.Identity;
 
 namespace Comet.Orchestrator.Infrastructure;
 
-/// <summary>The current user from the request's checked token (JWT or personal access token).</summary>
+/// <summary>
+/// The current user as authentication found them in the database (<see cref="SignedInAccount"/>). A request that
+/// authenticated some other way, without that lookup, has no user at all: it fails closed.
+/// </summary>
 public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
 {
-    private ClaimsPrincipal? Principal => accessor.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+    private SignedInAccount? Account => accessor.HttpContext?.Features.Get<SignedInAccount>();
 
-    public Guid? UserId => Guid.TryParse(Principal?.FindFirstValue("sub"), out var id) ? id : null;
-    public string? Username => Principal?.FindFirstValue("name");
-    public bool IsAdmin => Principal?.FindFirstValue("role") == "admin";
+    public Guid? UserId => Account?.User.Id;
+    public string? Username => Account?.User.Username;
+    public bool IsAdmin => Account?.User.Role == SystemRole.Admin;
+    public IReadOnlySet<string>? Scopes => Account?.Scopes;
 
-    public IReadOnlySet<string>? Scopes => Principal?.Identity?.AuthenticationType == PersonalAccessTokenAuthentication.SchemeName
-        ? Principal.FindAll("scope").Select(c => c.Value).ToHashSet()
-        : null;
     /// <summary>Background workers resolve this outside any request: they act as the system.</summary>
     public bool IsSystem => accessor.HttpContext is null;
 

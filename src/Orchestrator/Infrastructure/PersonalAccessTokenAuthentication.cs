@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Comet.Application.Identity.Commands;
 using Comet.Application.Identity.Queries;
-using Comet.Domain.Identity;
 using MediatR;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -11,7 +9,7 @@ namespace Comet.Orchestrator.Infrastructure;
 
 /// <summary>
 /// Accepts "Authorization: Bearer cpat_…" personal access tokens, looked up by hash on every request so that a
-/// revoked token stops working at once.
+/// revoked token stops working at once; its owner's role is read with it, so a demotion does too.
 /// </summary>
 public sealed class PersonalAccessTokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IMediator mediator)
@@ -30,14 +28,7 @@ public sealed class PersonalAccessTokenAuthentication(
         var owner = await mediator.Send(new ResolvePersonalAccessTokenQuery(token), Context.RequestAborted);
         if (owner is null) return AuthenticateResult.Fail("The personal access token is unknown, revoked or expired.");
 
-        var claims = new List<Claim>
-        {
-            new("sub", owner.UserId.ToString()),
-            new("name", owner.Username),
-            new("role", owner.Role == SystemRole.Admin ? "admin" : "user"),
-        };
-        claims.AddRange(owner.Scopes.Select(s => new Claim("scope", s)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, "name", "role"));
+        var principal = SignedInAccount.SignIn(Context, owner.User, owner.Scopes, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

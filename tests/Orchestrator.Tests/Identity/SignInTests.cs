@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
 using System.Runtime.Versioning;
 using System.Text.Json;
@@ -94,7 +92,7 @@ public sealed class SignInTests
             Assert.That(token.Issuer, Is.EqualTo("comet"));
             Assert.That(token.Audiences, Is.EqualTo(new[] { "comet-api" }));
             Assert.That(token.GetClaim("name").Value, Is.EqualTo(Admin));
-            Assert.That(token.GetClaim("role").Value, Is.EqualTo("admin"));
+            Assert.That(token.TryGetClaim("role", out _), Is.False, "no role claim: the orchestrator reads the role from the database");
             Assert.That(Guid.TryParse(token.Subject, out _), Is.True, "sub is the user id");
             Assert.That(token.ValidTo - token.ValidFrom, Is.EqualTo(TimeSpan.FromMinutes(15)));
             Assert.That(jwks.GetRawText(), Does.Not.Contain("\"d\""), "no private key parts are published");
@@ -214,41 +212,38 @@ public sealed class SignInTests
         Assert.That(await File.ReadAllTextAsync(keyFile), Does.StartWith("-----BEGIN PRIVATE KEY-----"));
     }
 
-    // Tokens made here with the orchestrator's own private key, so that only the one thing under test is wrong.
-    private string SignWithOrchestratorKey(string issuer = "comet", string audience = "comet-api", DateTime? expires = null, string algorithm = SecurityAlgorithms.RsaSha256)
+    // Tokens made here with the orchestrator's own private key, for the admin who exists, so that only the one
+    // thing under test is wrong.
+    private async Task<string> SignWithOrchestratorKey(string issuer = "comet", string audience = "comet-api", DateTime? expires = null) =>
+        TestTokens.SignedWithServerKey(_factory.DataDir, await AdminId(), issuer: issuer, audience: audience, expires: expires);
+
+    private async Task<Guid> AdminId()
     {
-        var keyFile = Directory.GetFiles(Path.Combine(_factory.DataDir, "keys"), "signing-*.pem").Single();
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(File.ReadAllText(keyFile));
-        var key = new RsaSecurityKey(rsa) { KeyId = Path.GetFileNameWithoutExtension(keyFile)["signing-".Length..] };
-        var now = DateTime.UtcNow;
-        var expiry = expires ?? now.AddMinutes(5);
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = expiry.AddMinutes(-10),
-            NotBefore = expiry.AddMinutes(-10),
-            Expires = expiry,
-            Subject = new ClaimsIdentity([new Claim("sub", Guid.NewGuid().ToString()), new Claim("name", "x"), new Claim("role", "admin")]),
-            SigningCredentials = new SigningCredentials(key, algorithm),
-        });
+        using var me = await Me((await LogIn()).AccessToken);
+        return Guid.Parse((await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
     }
 
     [Test]
     public async Task A_token_signed_with_the_orchestrators_key_passes_the_signature_check()
     {
-        // The control for the refusals below: a good token for a user that does not exist gets past
-        // authentication and ends in 404, not 401.
-        using var response = await Me(SignWithOrchestratorKey());
+        // The control for the refusals below: a good token for a user that exists opens /me.
+        using var response = await Me(await SignWithOrchestratorKey());
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_well_signed_token_for_a_user_that_does_not_exist_is_a_401()
+    {
+        using var response = await Me(TestTokens.SignedWithServerKey(_factory.DataDir, Guid.NewGuid(), TestTokens.RoleAdmin));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]
     public async Task An_expired_token_is_a_401()
     {
-        using var response = await Me(SignWithOrchestratorKey(expires: DateTime.UtcNow.AddMinutes(-2)));
+        using var response = await Me(await SignWithOrchestratorKey(expires: DateTime.UtcNow.AddMinutes(-2)));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
@@ -257,7 +252,7 @@ public sealed class SignInTests
     [TestCase("comet", "another-api")]
     public async Task A_token_with_the_wrong_issuer_or_audience_is_a_401(string issuer, string audience)
     {
-        using var response = await Me(SignWithOrchestratorKey(issuer, audience));
+        using var response = await Me(await SignWithOrchestratorKey(issuer, audience));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
@@ -267,7 +262,9 @@ public sealed class SignInTests
     {
         var tokens = await LogIn();
         var parts = tokens.AccessToken.Split('.');
-        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"role\":\"admin\"", "\"role\":\"owner\"");
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]));
+        Assert.That(payload, Does.Contain($"\"name\":\"{Admin}\""));
+        payload = payload.Replace($"\"name\":\"{Admin}\"", "\"name\":\"someone-else\"");
         var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
 
         using var response = await Me(tampered);
@@ -289,18 +286,7 @@ public sealed class SignInTests
     [Test]
     public async Task A_token_with_an_unknown_kid_is_a_401()
     {
-        using var rsa = RSA.Create(2048);
-        var stranger = new RsaSecurityKey(rsa) { KeyId = "not-ours" };
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "comet",
-            Audience = "comet-api",
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            Subject = new ClaimsIdentity([new Claim("sub", Guid.NewGuid().ToString())]),
-            SigningCredentials = new SigningCredentials(stranger, SecurityAlgorithms.RsaSha256),
-        });
-
-        using var response = await Me(token);
+        using var response = await Me(TestTokens.SignedWithForeignKey("not-ours", await AdminId()));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }

@@ -1,10 +1,15 @@
 namespace Comet.Application.Common.Interfaces;
 
-/// <summary>Who is making the current request; the host fills it from the checked token.</summary>
+/// <summary>
+/// Who is making the current request: the account the checked token's subject names, read from the database once per
+/// request. Nothing here comes from a claim the token carries beyond its subject.
+/// </summary>
 public interface ICurrentUser
 {
     Guid? UserId { get; }
     string? Username { get; }
+
+    /// <summary>The system role stored for the user now, so a demotion takes effect on the next request.</summary>
     bool IsAdmin { get; }
     string? ClientAddress { get; }
 

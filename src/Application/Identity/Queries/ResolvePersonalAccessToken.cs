@@ -1,5 +1,4 @@
 using Comet.Application.Common.Interfaces;
-using Comet.Domain.Identity;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +7,7 @@ namespace Comet.Application.Identity.Queries;
 /// <summary>Who a presented personal access token stands for, or null when it is unknown, revoked or expired.</summary>
 public sealed record ResolvePersonalAccessTokenQuery(string Token) : IRequest<TokenOwner?>;
 
-public sealed record TokenOwner(Guid UserId, string Username, SystemRole Role, IReadOnlyList<string> Scopes);
+public sealed record TokenOwner(SignedInUser User, IReadOnlyList<string> Scopes);
 
 public sealed class ResolvePersonalAccessTokenHandler(ICometDbContext db, TimeProvider clock)
     : IRequestHandler<ResolvePersonalAccessTokenQuery, TokenOwner?>
@@ -19,9 +18,10 @@ public sealed class ResolvePersonalAccessTokenHandler(ICometDbContext db, TimePr
         var hash = SecretHash.Of(request.Token);
         var token = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (token is null || !token.IsUsable(now)) return null;
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, cancellationToken);
+        // The owner's role is read now, on every request: a demoted owner's token loses what the owner lost.
+        var user = await ResolveAccessTokenSubjectHandler.FindAsync(db, token.UserId, cancellationToken);
         if (user is null) return null;
         if (token.NoteUse(now)) await db.SaveChangesAsync(cancellationToken);
-        return new TokenOwner(user.Id, user.Username, user.Role, token.Scopes.Split(' '));
+        return new TokenOwner(user, token.Scopes.Split(' '));
     }
 }
