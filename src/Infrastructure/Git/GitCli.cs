@@ -12,6 +12,7 @@ namespace Comet.Infrastructure.Git;
 /// git through its command line, as most CI runners use it: a bare mirror per project under
 /// {DataDir}/git, fetched only when a commit is missing, and cheap local clones for workspaces.
 /// git never prompts (GIT_TERMINAL_PROMPT=0, ssh in batch mode) and every call has a time limit.
+/// Reads of the mirror run in-process (<see cref="MirrorReader"/>).
 /// </summary>
 public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions> runner, ILogger<GitCli> logger) : IGitRepositories
 {
@@ -28,20 +29,20 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
         {
             await EnsureMirrorAsync(mirror, repoUrl, cancellationToken);
             // rev-parse both checks that the commit is here and gives its full id: one process, not two.
-            if (sha is not null && await TryRevParseAsync(mirror, sha + "^{commit}", cancellationToken) is { } known)
+            if (sha is not null && MirrorReader.TryResolveCommit(mirror, sha) is { } known)
                 return known;
 
             var fullRef = FullRef(gitRef);
             var fetch = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", $"+{fullRef}:{fullRef}");
             if (fetch.ExitCode != 0 && sha is null)
                 throw new GitException($"git could not fetch {fullRef} from {repoUrl}: {fetch.Error}");
-            if (await TryRevParseAsync(mirror, (sha ?? fullRef) + "^{commit}", cancellationToken) is { } fetched)
+            if (MirrorReader.TryResolveCommit(mirror, sha ?? fullRef) is { } fetched)
                 return fetched;
             if (sha is null) throw new GitException($"git fetched {fullRef} from {repoUrl} but it names no commit");
 
             // The ref moved on since the event (or was never fetchable): ask for the commit itself.
             var direct = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", sha);
-            if (direct.ExitCode == 0 && await TryRevParseAsync(mirror, sha + "^{commit}", cancellationToken) is { } found)
+            if (direct.ExitCode == 0 && MirrorReader.TryResolveCommit(mirror, sha) is { } found)
                 return found;
             throw new GitException($"commit {sha} was not found in {repoUrl} ({fullRef}): {FirstNonEmpty(direct.Error, fetch.Error)}");
         }
@@ -51,14 +52,14 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
         }
     }
 
-    public async Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(MirrorPath(projectId), cancellationToken, "show", $"{sha}:{path}");
-        if (result.ExitCode == 0) return result.Output;
-        if (result.Error.Contains("does not exist", StringComparison.Ordinal) || result.Error.Contains("exists on disk, but not in", StringComparison.Ordinal))
-            return null;
-        throw new GitException($"git could not read {path} at {sha}: {result.Error}");
-    }
+    public Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.ReadFile(MirrorPath(projectId), sha, path), cancellationToken);
+
+    public Task<CommitInfo> ReadCommitAsync(Guid projectId, string sha, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.ReadCommit(MirrorPath(projectId), sha), cancellationToken);
+
+    public Task<IReadOnlyList<string>> ChangedPathsAsync(Guid projectId, string sha, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.ChangedPaths(MirrorPath(projectId), sha), cancellationToken);
 
     public async Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken)
     {
@@ -89,12 +90,6 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
             if (setUrl.ExitCode != 0 && (await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl)) is { ExitCode: not 0 } add)
                 throw new GitException($"git could not set the mirror's remote to {repoUrl}: {add.Error}");
         }
-    }
-
-    private async Task<string?> TryRevParseAsync(string mirror, string revision, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(mirror, cancellationToken, "rev-parse", "--verify", "--quiet", revision);
-        return result.ExitCode == 0 ? result.Output.Trim() : null;
     }
 
     /// <summary>"main" is a branch; "refs/…" is taken as given.</summary>
