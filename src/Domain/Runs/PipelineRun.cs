@@ -66,6 +66,9 @@ public sealed class PipelineRun
     /// <summary>The commit a branch or tag pointed at when the run was set up.</summary>
     public void ResolveSha(string sha) => Sha = sha;
 
+    /// <summary>The commit's message as the repository holds it, for a run whose event carried none.</summary>
+    public void ResolveCommitMessage(string message) => CommitMessage = message;
+
     public Job AddJob(string name, IReadOnlyList<string> needs, bool allowFailure, string spec = "{}", int maxAttempts = 1)
     {
         if (_jobs.Any(j => j.Name == name)) throw new Common.DomainException($"The run already has a job named '{name}'.");

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
@@ -9,13 +8,15 @@ using Microsoft.Extensions.Options;
 namespace Comet.Infrastructure.Git;
 
 /// <summary>
-/// git through its command line, as most CI runners use it: a bare mirror per project under
-/// {DataDir}/git, fetched only when a commit is missing, and cheap local clones for workspaces.
-/// git never prompts (GIT_TERMINAL_PROMPT=0, ssh in batch mode) and every call has a time limit.
+/// A bare mirror per project under {DataDir}/git, fetched with the git command line only when a commit is missing,
+/// read in-process (<see cref="MirrorReader"/>), and copied into job workspaces. Every git command goes through
+/// <see cref="GitProcess"/>: no hooks, no prompts, none of the server's environment, a time limit.
 /// </summary>
 public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions> runner, ILogger<GitCli> logger) : IGitRepositories
 {
     private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> MirrorLocks = new();
+
+    private readonly GitProcess _git = new(runner.Value.GitTimeout, logger);
 
     public string MirrorPath(Guid projectId) => Path.Combine(comet.Value.DataDirFullPath, "git", projectId.ToString("N") + ".git");
 
@@ -27,21 +28,20 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
         try
         {
             await EnsureMirrorAsync(mirror, repoUrl, cancellationToken);
-            // rev-parse both checks that the commit is here and gives its full id: one process, not two.
-            if (sha is not null && await TryRevParseAsync(mirror, sha + "^{commit}", cancellationToken) is { } known)
+            if (sha is not null && MirrorReader.TryResolveCommit(mirror, sha) is { } known)
                 return known;
 
             var fullRef = FullRef(gitRef);
-            var fetch = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", $"+{fullRef}:{fullRef}");
+            var fetch = await _git.RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", $"+{fullRef}:{fullRef}");
             if (fetch.ExitCode != 0 && sha is null)
                 throw new GitException($"git could not fetch {fullRef} from {repoUrl}: {fetch.Error}");
-            if (await TryRevParseAsync(mirror, (sha ?? fullRef) + "^{commit}", cancellationToken) is { } fetched)
+            if (MirrorReader.TryResolveCommit(mirror, sha ?? fullRef) is { } fetched)
                 return fetched;
             if (sha is null) throw new GitException($"git fetched {fullRef} from {repoUrl} but it names no commit");
 
             // The ref moved on since the event (or was never fetchable): ask for the commit itself.
-            var direct = await RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", sha);
-            if (direct.ExitCode == 0 && await TryRevParseAsync(mirror, sha + "^{commit}", cancellationToken) is { } found)
+            var direct = await _git.RunAsync(mirror, cancellationToken, "fetch", "--quiet", "--no-tags", "origin", sha);
+            if (direct.ExitCode == 0 && MirrorReader.TryResolveCommit(mirror, sha) is { } found)
                 return found;
             throw new GitException($"commit {sha} was not found in {repoUrl} ({fullRef}): {FirstNonEmpty(direct.Error, fetch.Error)}");
         }
@@ -51,94 +51,64 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
         }
     }
 
-    public async Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(MirrorPath(projectId), cancellationToken, "show", $"{sha}:{path}");
-        if (result.ExitCode == 0) return result.Output;
-        if (result.Error.Contains("does not exist", StringComparison.Ordinal) || result.Error.Contains("exists on disk, but not in", StringComparison.Ordinal))
-            return null;
-        throw new GitException($"git could not read {path} at {sha}: {result.Error}");
-    }
+    public Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.ReadFile(MirrorPath(projectId), sha, path), cancellationToken);
+
+    public Task<CommitInfo> ReadCommitAsync(Guid projectId, string sha, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.ReadCommit(MirrorPath(projectId), sha), cancellationToken);
+
+    public Task<IReadOnlyList<string>> ChangedPathsAsync(Guid projectId, string sha, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.ChangedPaths(MirrorPath(projectId), sha), cancellationToken);
 
     public async Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken)
     {
-        // --shared borrows the mirror's objects instead of copying them: a workspace costs only its files.
-        var clone = await RunAsync(null, cancellationToken, "clone", "--quiet", "--shared", "--no-checkout", MirrorPath(projectId), workspace);
+        workspace = Path.GetFullPath(workspace);
+        // The workspace gets its own copy of the mirror's objects. Not borrowed (--shared): objects/info/alternates
+        // would name the mirror, and a sandboxed step, which cannot see the mirror, would find its history missing.
+        // Not hard-linked (--local): a linked pack is the mirror's own file, which a step could chmod and rewrite.
+        // --template= copies no sample hooks into the workspace.
+        var clone = await _git.RunAsync(null, cancellationToken,
+            "clone", "--quiet", "--no-hardlinks", "--no-checkout", "--template=", MirrorPath(projectId), workspace);
         if (clone.ExitCode != 0) throw new GitException($"git could not make a workspace: {clone.Error}");
-        var checkout = await RunAsync(workspace, cancellationToken, "checkout", "--quiet", "--detach", sha);
+        // The only git command the server runs in a workspace, and it runs before any step: the workspace's
+        // config is still the one clone just wrote.
+        var checkout = await _git.RunAsync(Path.Combine(workspace, ".git"), cancellationToken,
+            "--work-tree=" + workspace, "checkout", "--quiet", "--detach", sha);
         if (checkout.ExitCode != 0) throw new GitException($"git could not check out {sha}: {checkout.Error}");
     }
 
     private async Task EnsureMirrorAsync(string mirror, string repoUrl, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(mirror))
+        // No HEAD: never made, or left half-made by a crash; init is safe to repeat.
+        if (!File.Exists(Path.Combine(mirror, "HEAD")))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(mirror)!);
-            var init = await RunAsync(null, cancellationToken, "init", "--quiet", "--bare", mirror);
+            Directory.CreateDirectory(mirror);
+            var init = await _git.RunAsync(null, cancellationToken, "init", "--quiet", "--bare", "--template=", mirror);
             if (init.ExitCode != 0) throw new GitException($"git could not create a mirror: {init.Error}");
-            var add = await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl);
-            if (add.ExitCode != 0) throw new GitException($"git could not set up the mirror's remote: {add.Error}");
-            return;
         }
-        // The project's URL may have been changed since the last fetch; a file read is cheaper than a git call.
-        var config = await File.ReadAllTextAsync(Path.Combine(mirror, "config"), cancellationToken);
-        if (!config.Contains($"url = {repoUrl}\n", StringComparison.Ordinal))
-        {
-            // A mirror left half-made (a crash between init and remote add) has no origin yet: add it.
-            var setUrl = await RunAsync(mirror, cancellationToken, "remote", "set-url", "origin", repoUrl);
-            if (setUrl.ExitCode != 0 && (await RunAsync(mirror, cancellationToken, "remote", "add", "origin", repoUrl)) is { ExitCode: not 0 } add)
-                throw new GitException($"git could not set the mirror's remote to {repoUrl}: {add.Error}");
-        }
+        await WriteMirrorConfigAsync(mirror, repoUrl, cancellationToken);
     }
 
-    private async Task<string?> TryRevParseAsync(string mirror, string revision, CancellationToken cancellationToken)
+    /// <summary>
+    /// Comet alone writes a mirror's config, whole, and puts it back whenever it differs (the project's URL changed,
+    /// or something else wrote there): a planted setting such as core.gitProxy, remote.origin.uploadpack or an
+    /// include of another file never reaches a fetch, whether or not the command line overrides it.
+    /// </summary>
+    private static async Task WriteMirrorConfigAsync(string mirror, string repoUrl, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(mirror, cancellationToken, "rev-parse", "--verify", "--quiet", revision);
-        return result.ExitCode == 0 ? result.Output.Trim() : null;
+        var path = Path.Combine(mirror, "config");
+        var wanted = "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
+            + $"[remote \"origin\"]\n\turl = \"{repoUrl.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n";
+        if (File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == wanted)
+            return;
+        // Written aside and renamed over, so a read or checkout running meanwhile sees the old file or the new one.
+        var written = path + ".comet-new";
+        await File.WriteAllTextAsync(written, wanted, cancellationToken);
+        File.Move(written, path, overwrite: true);
     }
 
     /// <summary>"main" is a branch; "refs/…" is taken as given.</summary>
     private static string FullRef(string gitRef) => gitRef.StartsWith("refs/", StringComparison.Ordinal) ? gitRef : "refs/heads/" + gitRef;
 
     private static string FirstNonEmpty(params string[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim() ?? "";
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string? workingDirectory, CancellationToken cancellationToken, params string[] args)
-    {
-        var info = new ProcessStartInfo("git")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (workingDirectory is not null)
-        {
-            info.ArgumentList.Add("-C");
-            info.ArgumentList.Add(workingDirectory);
-        }
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        info.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        info.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new";
-        info.Environment["LC_ALL"] = "C";
-
-        using var process = Process.Start(info) ?? throw new GitException("git could not be started; is it installed?");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(runner.Value.GitTimeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            if (cancellationToken.IsCancellationRequested) throw;
-            throw new GitException($"git {args[0]} did not finish within {runner.Value.GitTimeout.TotalSeconds:0} s");
-        }
-        var result = (process.ExitCode, await output, (await error).Trim());
-        if (result.ExitCode != 0) logger.LogDebug("git {Command} exited {Code}: {Error}", args[0], result.ExitCode, result.Item3);
-        return result;
-    }
 }

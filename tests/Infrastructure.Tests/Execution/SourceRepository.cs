@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Comet.Infrastructure.Tests.Execution;
 
 /// <summary>A real git repository in a temp folder, driven with the git CLI, standing in for a forge's repository.</summary>
-internal sealed class SourceRepository
+public sealed class SourceRepository
 {
     public SourceRepository(string path)
         : this(path, init: true)
@@ -35,10 +35,29 @@ internal sealed class SourceRepository
             File.WriteAllText(full, content);
         }
         Git("add", "--all");
-        Git("-c", "user.name=Comet Test", "-c", "user.email=test@comet.invalid", "-c", "commit.gpgsign=false",
-            "commit", "--quiet", "--allow-empty", "-m", message);
+        return CommitStaged("--allow-empty", "-m", message);
+    }
+
+    /// <summary>Commits what is staged, with <paramref name="options"/> (a message, an author, a date); returns the sha.</summary>
+    public string CommitStaged(params string[] options)
+    {
+        Git([.. Identity, "commit", "--quiet", .. options]);
         return Head();
     }
+
+    /// <summary>Merges <paramref name="branch"/> into the current branch with a merge commit, even when it could fast-forward.</summary>
+    public string Merge(string branch, string message)
+    {
+        Git([.. Identity, "merge", "--quiet", "--no-ff", "-m", message, branch]);
+        return Head();
+    }
+
+    /// <summary>Tags the current commit: annotated with a message, lightweight without.</summary>
+    public void Tag(string name, string? message = null) =>
+        Git(message is null ? ["tag", name] : [.. Identity, "tag", "-a", name, "-m", message]);
+
+    private static readonly string[] Identity =
+        ["-c", "user.name=Comet Test", "-c", "user.email=test@comet.invalid", "-c", "commit.gpgsign=false"];
 
     public string Head() => Git("rev-parse", "HEAD").Trim();
 

@@ -109,6 +109,12 @@ internal sealed class StepHarness : IDisposable
 
         public Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+
+        public Task<CommitInfo> ReadCommitAsync(Guid projectId, string sha, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<string>> ChangedPathsAsync(Guid projectId, string sha, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }
 

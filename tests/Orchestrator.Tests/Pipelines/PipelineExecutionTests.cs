@@ -363,6 +363,7 @@ public sealed class PipelineExecutionTests : PipelineTestBase
 
         Assert.That(run.Status, Is.EqualTo("success"), run.ToString());
         Assert.That(run.CommitSha, Is.EqualTo(older), "a short sha is resolved to the full one");
+        Assert.That(run.CommitMessage, Is.EqualTo("First commit"), "a manual run shows the message of the commit it builds");
         Assert.That(PipelineApi.LogLines(await Client.ReadLogAsync(run, run.Job("show"))), Does.Contain($"version=1 sha={older}"));
     }
 

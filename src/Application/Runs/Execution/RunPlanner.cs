@@ -32,6 +32,9 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
         {
             sha = await git.FetchAsync(project.Id, project.RepoUrl, trigger.FetchRef ?? trigger.Ref, trigger.Sha, cancellationToken);
             run.ResolveSha(sha);
+            // A manual run, or a forge that sends none (GitHub pull requests): the message is in the mirror.
+            if (trigger.CommitMessage is null)
+                run.ResolveCommitMessage((await git.ReadCommitAsync(project.Id, sha, cancellationToken)).Message);
         }
         catch (GitException ex)
         {
