@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Comet.TestSupport;
 
 namespace Comet.Orchestrator.Tests.Pipelines;
 
@@ -140,5 +141,28 @@ public sealed class PipelineErrorTests : PipelineTestBase
 
         Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
         Assert.That(run.Error, Does.Contain("no-such-branch"));
+    }
+
+    [Test]
+    public async Task Lint_refuses_an_alias_bomb_at_the_line_and_column_of_the_alias_that_passes_the_limit()
+    {
+        var result = await LintAsync(HostilePipelines.AliasBomb());
+
+        Assert.That(result.GetProperty("valid").GetBoolean(), Is.False);
+        var error = result.GetProperty("errors").EnumerateArray().Single();
+        Assert.That((error.GetProperty("line").GetInt32(), error.GetProperty("column").GetInt32()), Is.EqualTo((45, 9)));
+        Assert.That(error.GetProperty("message").GetString(), Does.StartWith("alias '*big' expands the file past the limit of 4,194,304 bytes (4 MiB)"));
+    }
+
+    [Test]
+    public async Task A_run_of_an_alias_bomb_ends_in_error_with_the_line_and_column_of_the_alias_and_no_jobs()
+    {
+        var (_, project) = await ProjectWithAsync(HostilePipelines.AliasBomb());
+
+        var run = await Client.TriggerAndWaitAsync(project.Slug);
+
+        Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
+        Assert.That(run.Jobs, Is.Empty);
+        Assert.That(run.Error, Does.Contain("line 45, column 9: alias '*big' expands the file past the limit"));
     }
 }

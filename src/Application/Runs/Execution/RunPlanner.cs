@@ -3,6 +3,7 @@ using Comet.Application.Pipelines;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Application.Runs.Execution;
 
@@ -19,7 +20,7 @@ public sealed record RunPlan(PipelineRun? Run, string? NotTriggeredReason)
 /// caller writes the run together with whatever else belongs in the same transaction (a delivery).
 /// A run that cannot be planned (clone failure, bad file) is still created, in <c>error</c>, with the reason.
 /// </summary>
-public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimeProvider clock)
+public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOptions<PipelineOptions> pipelineOptions, TimeProvider clock)
 {
     public async Task<RunPlan> PlanAsync(Project project, RunTrigger trigger, bool applyPipelineWhen, CancellationToken cancellationToken)
     {
@@ -42,7 +43,8 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
         var yaml = await ReadPipelineFileAsync(project, sha, run, now, cancellationToken);
         if (yaml is null) return RunPlan.Created(run);
 
-        var parsed = PipelineParser.Parse(yaml);
+        // The limits refuse a file before any job exists, so a refused run costs no more than a small one.
+        var parsed = PipelineParser.Parse(yaml, pipelineOptions.Value);
         if (parsed.HasErrors || parsed.Pipeline is null)
         {
             run.MarkError($"{project.PipelineFile} has errors:\n" + string.Join("\n", parsed.Diagnostics
