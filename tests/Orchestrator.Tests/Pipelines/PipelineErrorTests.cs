@@ -126,7 +126,7 @@ public sealed class PipelineErrorTests : PipelineTestBase
 
         var variableProblem = await badVariable.ReadProblemAsync(HttpStatusCode.BadRequest);
         var refProblem = await badRef.ReadProblemAsync(HttpStatusCode.BadRequest);
-        Assert.That(variableProblem.StringOrNull("detail"), Does.Contain("Variable names"));
+        Assert.That(variableProblem.StringOrNull("detail"), Does.Contain("Variable '1-BAD NAME' is not a valid variable name"));
         Assert.That(refProblem.GetProperty("errors").TryGetProperty("ref", out _), Is.True, refProblem.ToString());
         Assert.That(await Client.ListRunsAsync(project.Slug), Is.Empty);
     }
