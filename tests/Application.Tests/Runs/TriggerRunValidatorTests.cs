@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Comet.Application.Tests.Runs;
 
-/// <summary>What a manual run may carry: variables within the limits the pipeline file has.</summary>
+/// <summary>What a manual run may carry: a ref git allows and variables within the limits the pipeline file has.</summary>
 public sealed class TriggerRunValidatorTests
 {
     private static IReadOnlyList<string> Problems(TriggerRunCommand command, PipelineOptions? limits = null) =>
@@ -12,6 +12,23 @@ public sealed class TriggerRunValidatorTests
 
     private static Dictionary<string, string> Variables(int count, int valueLength = 1) =>
         Enumerable.Range(0, count).ToDictionary(i => $"V{i}", _ => new string('x', valueLength));
+
+    [TestCase("main..other", "it contains '..'")]
+    [TestCase("main\0", "it contains the control character U+0000")]
+    [TestCase("main\u001f", "it contains the control character U+001F")]
+    [TestCase("feature branch", "it contains ' '")]
+    public void Ref_git_would_refuse_is_refused_with_the_reason(string gitRef, string reason)
+    {
+        var problem = Problems(new TriggerRunCommand { Slug = "p", Ref = gitRef }).Single();
+
+        Assert.That(problem, Does.StartWith("Ref '").And.EndWith($"must be a branch name or a full ref such as refs/tags/v1.0; {reason}."));
+    }
+
+    [TestCase("main")]
+    [TestCase("release/2.0")]
+    [TestCase("refs/tags/v1.0")]
+    public void Ref_git_allows_passes(string gitRef) =>
+        Assert.That(Problems(new TriggerRunCommand { Slug = "p", Ref = gitRef }), Is.Empty);
 
     [Test]
     public void Variables_up_to_the_limit_pass_and_one_more_is_refused_naming_the_limit()

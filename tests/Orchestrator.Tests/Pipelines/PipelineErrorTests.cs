@@ -165,4 +165,22 @@ public sealed class PipelineErrorTests : PipelineTestBase
         Assert.That(run.Jobs, Is.Empty);
         Assert.That(run.Error, Does.Contain("line 45, column 9: alias '*big' expands the file past the limit"));
     }
+
+    [Test]
+    public async Task A_manual_run_with_a_NUL_in_its_ref_or_more_variables_than_the_limit_is_a_400_naming_the_problem()
+    {
+        var (_, project) = await ProjectWithAsync("jobs:\n  one:\n    steps:\n      - run: 'true'\n");
+        var tooMany = string.Join(", ", Enumerable.Range(0, 101).Select(i => $"\"V{i}\": \"x\""));
+
+        using var nulRef = await Client.PostAsync($"/api/v1/projects/{project.Slug}/runs",
+            new StringContent("{\"ref\": \"main\\u0000\"}", Encoding.UTF8, "application/json"));
+        using var variables = await Client.PostAsync($"/api/v1/projects/{project.Slug}/runs",
+            new StringContent($"{{\"variables\": {{{tooMany}}}}}", Encoding.UTF8, "application/json"));
+
+        var refProblem = await nulRef.ReadProblemAsync(HttpStatusCode.BadRequest);
+        var variablesProblem = await variables.ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That(refProblem.ToString(), Does.Contain("control character U+0000"));
+        Assert.That(variablesProblem.StringOrNull("detail"), Does.Contain("The run has 101 variables; the limit is 100, set by Pipelines:MaxVariables."));
+        Assert.That(await Client.ListRunsAsync(project.Slug), Is.Empty);
+    }
 }

@@ -266,6 +266,20 @@ public sealed class WebhookTests : PipelineTestBase
     }
 
     [Test]
+    public async Task A_push_whose_ref_holds_dot_dot_is_a_400_problem_that_says_so_and_starts_no_run()
+    {
+        var (repository, project) = await ProjectWithAsync(EchoPipeline, forge: "github");
+        var payload = ForgePayloads.GithubPush(repository, "refs/heads/main/../../config", repository.HeadSha);
+
+        using var response = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push", payload, project.WebhookSecret));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That(problem.StringOrNull("detail"), Is.EqualTo(
+            "GitHub push payload has 'ref' = 'refs/heads/main/../../config', which is not a valid git ref name: it contains '..'."));
+        await AssertNoRunAsync(project.Slug);
+    }
+
+    [Test]
     public async Task A_push_of_ten_thousand_jobs_is_answered_with_a_run_in_error_that_has_no_jobs()
     {
         var (repository, project) = await ProjectWithAsync(HostilePipelines.TenThousandJobs(), forge: "github");

@@ -1,6 +1,7 @@
 using Comet.Domain.Projects;
 using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Git;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Pipelines;
 using Comet.Application.Runs.Execution;
@@ -28,8 +29,11 @@ public sealed class TriggerRunValidator : AbstractValidator<TriggerRunCommand>
     public TriggerRunValidator(IOptions<PipelineOptions> options)
     {
         var limits = options.Value;
-        RuleFor(c => c.Ref).Must(r => r is null || (r.Length is > 0 and <= 255 && !r.Any(char.IsWhiteSpace) && !r.Contains("..")))
-            .WithMessage("Ref must be a branch name or a full ref such as refs/tags/v1.0.");
+        RuleFor(c => c.Ref).Custom((gitRef, context) =>
+        {
+            if (gitRef is not null && GitRefName.Problem(gitRef) is { } problem)
+                context.AddFailure($"Ref '{GitRefName.Shown(gitRef)}' must be a branch name or a full ref such as refs/tags/v1.0; it {problem}.");
+        });
         RuleFor(c => c.Sha).Matches("^[0-9a-fA-F]{7,64}$").When(c => c.Sha is not null)
             .WithMessage("Sha must be a commit id (7 to 64 hex characters).");
         // The same limits as variables in the pipeline file: these are copied into every job of the run too.
