@@ -51,14 +51,24 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
         }
     }
 
+    public async Task<long?> FileSizeAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(MirrorPath(projectId), cancellationToken, "cat-file", "-s", $"{sha}:{path}");
+        if (result.ExitCode == 0 && long.TryParse(result.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var size)) return size;
+        if (IsMissingFile(result.Error)) return null;
+        throw new GitException($"git could not read the size of {path} at {sha}: {result.Error}");
+    }
+
     public async Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken)
     {
         var result = await RunAsync(MirrorPath(projectId), cancellationToken, "show", $"{sha}:{path}");
         if (result.ExitCode == 0) return result.Output;
-        if (result.Error.Contains("does not exist", StringComparison.Ordinal) || result.Error.Contains("exists on disk, but not in", StringComparison.Ordinal))
-            return null;
+        if (IsMissingFile(result.Error)) return null;
         throw new GitException($"git could not read {path} at {sha}: {result.Error}");
     }
+
+    private static bool IsMissingFile(string error) =>
+        error.Contains("does not exist", StringComparison.Ordinal) || error.Contains("exists on disk, but not in", StringComparison.Ordinal);
 
     public async Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken)
     {

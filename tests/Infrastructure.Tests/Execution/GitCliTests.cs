@@ -62,6 +62,21 @@ public sealed class GitCliTests
     }
 
     [Test]
+    public async Task A_files_size_is_its_byte_count_at_the_commit_and_a_missing_file_has_none()
+    {
+        var head = _source.Commit("first", ("comet.yml", "jobs: {}\n"), ("src/wïde.txt", "ü"));
+        await _git.FetchAsync(_project, _source.Url, "main", null, None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await _git.FileSizeAsync(_project, head, "comet.yml", None), Is.EqualTo(9));
+            Assert.That(await _git.FileSizeAsync(_project, head, "src/wïde.txt", None), Is.EqualTo(2), "bytes, not characters");
+            Assert.That(await _git.FileSizeAsync(_project, head, "missing.yml", None), Is.Null);
+            Assert.That(await _git.FileSizeAsync(_project, head, "src/missing.txt", None), Is.Null);
+        });
+    }
+
+    [Test]
     public async Task A_checkout_holds_the_committed_files_at_that_commit_and_workspaces_share_nothing()
     {
         var old = _source.Commit("first", ("app.txt", "version 1"));

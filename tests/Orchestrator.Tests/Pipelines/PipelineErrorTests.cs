@@ -167,6 +167,17 @@ public sealed class PipelineErrorTests : PipelineTestBase
     }
 
     [Test]
+    public async Task A_run_of_a_pipeline_file_over_the_size_limit_ends_in_error_naming_its_size_and_the_limit()
+    {
+        var (_, project) = await ProjectWithAsync("jobs:\n  one:\n    steps: [make]\n# " + new string('x', 1024 * 1024) + "\n");
+
+        var run = await Client.TriggerAndWaitAsync(project.Slug);
+
+        Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
+        Assert.That(run.Error, Is.EqualTo(".comet.yml: the pipeline file is 1,048,610 bytes; the limit is 1,048,576 bytes (1 MiB), set by Pipelines:MaxFileBytes"));
+    }
+
+    [Test]
     public async Task A_manual_run_with_a_NUL_in_its_ref_or_more_variables_than_the_limit_is_a_400_naming_the_problem()
     {
         var (_, project) = await ProjectWithAsync("jobs:\n  one:\n    steps:\n      - run: 'true'\n");

@@ -9,6 +9,9 @@ public interface IGitRepositories
     /// </summary>
     Task<string> FetchAsync(Guid projectId, string repoUrl, string gitRef, string? sha, CancellationToken cancellationToken);
 
+    /// <summary>The size in bytes of a file of the repository at a commit, or null when the commit has no such file.</summary>
+    Task<long?> FileSizeAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken);
+
     /// <summary>A file of the repository at a commit, or null when the commit has no such file.</summary>
     Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken);
 

@@ -68,7 +68,15 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
     {
         try
         {
-            var yaml = await git.ReadFileAsync(project.Id, sha, project.PipelineFile, cancellationToken);
+            // Asked first, so an oversized file is refused without being read into memory.
+            var size = await git.FileSizeAsync(project.Id, sha, project.PipelineFile, cancellationToken);
+            var limit = pipelineOptions.Value.MaxFileBytes;
+            if (size > limit)
+            {
+                run.MarkError($"{project.PipelineFile}: {PipelineParser.TooLarge(size.Value, limit)}", now);
+                return null;
+            }
+            var yaml = size is null ? null : await git.ReadFileAsync(project.Id, sha, project.PipelineFile, cancellationToken);
             if (yaml is null) run.MarkError($"{project.PipelineFile} was not found at commit {sha[..Math.Min(12, sha.Length)]}.", now);
             return yaml;
         }
