@@ -21,6 +21,13 @@ public sealed class PipelineOptions
     /// <summary>Jobs one run may have, each leg of a matrix counting as one job.</summary>
     public int MaxJobsPerRun { get; set; } = 500;
 
+    /// <summary>
+    /// What one run stores for its jobs: each job's steps and environment. Every job, and every leg of a matrix,
+    /// keeps its own copy of the variables it gets, so this is what stops 500 jobs × a large set of variables.
+    /// Checked when a run is planned (it depends on a manual run's variables too), not by the linter.
+    /// </summary>
+    public long MaxRunBytes { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Entries in one set of variables: the pipeline's, a job's, a step's env, a matrix, a manual run's.</summary>
     public int MaxVariables { get; set; } = 100;
 

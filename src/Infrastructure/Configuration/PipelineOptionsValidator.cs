@@ -13,6 +13,9 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         // Reading stops at the first alias past this size; below the file size, a file the server accepts could fail on one small alias.
         if (options.MaxExpandedBytes < options.MaxFileBytes)
             failures.Add($"Pipelines:MaxExpandedBytes must be at least Pipelines:MaxFileBytes ({options.MaxFileBytes}), not {options.MaxExpandedBytes}.");
+        // One job may hold the whole expanded file; a run must have room for at least that.
+        if (options.MaxRunBytes < options.MaxExpandedBytes)
+            failures.Add($"Pipelines:MaxRunBytes must be at least Pipelines:MaxExpandedBytes ({options.MaxExpandedBytes}), not {options.MaxRunBytes}.");
         foreach (var (key, value) in new[]
                  {
                      (nameof(options.MaxJobsPerRun), options.MaxJobsPerRun), (nameof(options.MaxVariables), options.MaxVariables),

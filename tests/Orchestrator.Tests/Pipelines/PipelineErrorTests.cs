@@ -194,4 +194,20 @@ public sealed class PipelineErrorTests : PipelineTestBase
         Assert.That(variablesProblem.StringOrNull("detail"), Does.Contain("The run has 101 variables; the limit is 100, set by Pipelines:MaxVariables."));
         Assert.That(await Client.ListRunsAsync(project.Slug), Is.Empty);
     }
+
+    [Test]
+    public async Task A_run_whose_jobs_would_copy_large_pipeline_variables_past_the_limit_ends_in_error_naming_the_job()
+    {
+        // 120 KB of variables, each within its own limit, in a 130 KB file; 200 copies would be 24 MB of job rows.
+        var pipeline = $"variables:\n  A: {new string('a', 60_000)}\n  B: {new string('b', 60_000)}\njobs:\n"
+            + string.Concat(Enumerable.Range(0, 200).Select(i => $"  job{i}: {{ steps: [make] }}\n"));
+        var (_, project) = await ProjectWithAsync(pipeline);
+
+        var run = await Client.TriggerAndWaitAsync(project.Slug);
+
+        Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
+        Assert.That(run.Jobs, Is.Empty);
+        Assert.That(run.Error, Does.Match(@"^\.comet\.yml: job 'job\d+' \(job \d+ of 200\) takes what this run stores past the limit of "
+            + @"16,777,216 bytes \(16 MiB\), set by Pipelines:MaxRunBytes; every job, and every leg of a matrix, keeps its own copy"));
+    }
 }

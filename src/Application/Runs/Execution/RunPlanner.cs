@@ -58,8 +58,27 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         if (applyPipelineWhen && !TriggerFilter.Matches(pipeline.When, context))
             return RunPlan.NotTriggered($"the pipeline's when: conditions do not match this {trigger.Event}");
 
-        foreach (var planned in JobPlanner.Plan(pipeline))
-            AddJob(run, pipeline, planned, trigger, context, now);
+        // Every job stores its own copy of its steps and of the variables it gets (the pipeline's, a manual run's), so
+        // 500 jobs of a small file with large variables would be gigabytes of rows. Sized before any job exists.
+        var planned = JobPlanner.Plan(pipeline);
+        var specs = new List<(PlannedJob Job, JobSpec Spec, string Stored)>(planned.Count);
+        var storedBytes = 0L;
+        foreach (var job in planned)
+        {
+            var spec = SpecOf(pipeline, job, trigger);
+            var stored = spec.Serialize();
+            storedBytes += stored.Length; // JSON written with non-ASCII escaped: one char, one byte
+            if (storedBytes > pipelineOptions.Value.MaxRunBytes)
+            {
+                run.MarkError($"{project.PipelineFile}: job '{job.Name}' (job {specs.Count + 1} of {planned.Count}) takes what this run stores "
+                    + $"past the limit of {LimitText.Bytes(pipelineOptions.Value.MaxRunBytes)}{LimitText.Setting(nameof(PipelineOptions.MaxRunBytes))}; "
+                    + "every job, and every leg of a matrix, keeps its own copy of its steps and of the variables it gets", now);
+                return RunPlan.Created(run);
+            }
+            specs.Add((job, spec, stored));
+        }
+        foreach (var (job, spec, stored) in specs)
+            AddJob(run, job, spec, stored, context, now);
         run.UpdateFromJobs(now);
         return RunPlan.Created(run);
     }
@@ -87,7 +106,7 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         }
     }
 
-    private static void AddJob(PipelineRun run, PipelineDefinition pipeline, PlannedJob planned, RunTrigger trigger, TriggerContext context, DateTime now)
+    private static JobSpec SpecOf(PipelineDefinition pipeline, PlannedJob planned, RunTrigger trigger)
     {
         var definition = planned.Definition;
         // Later wins: pipeline variables, the job's, its matrix leg's, then those given with a manual run.
@@ -95,13 +114,18 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         foreach (var source in new[] { definition.Variables, planned.MatrixValues, trigger.Variables ?? new Dictionary<string, string>() })
             foreach (var (name, value) in source) environment[name] = value;
 
-        var spec = new JobSpec(
+        return new JobSpec(
             definition.Steps.Select(s => new StepSpec(s.Name, s.Run, s.Env, s.Timeout, s.ContinueOnError)).ToList(),
             environment,
             definition.Timeout,
             definition.Reports,
             definition.Artifacts);
-        var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, spec.Serialize(), definition.Retry + 1);
+    }
+
+    private static void AddJob(PipelineRun run, PlannedJob planned, JobSpec spec, string storedSpec, TriggerContext context, DateTime now)
+    {
+        var definition = planned.Definition;
+        var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, storedSpec, definition.Retry + 1);
         spec.AddStepsTo(job);
 
         if (!TriggerFilter.Matches(definition.When, context))
