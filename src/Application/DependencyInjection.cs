@@ -55,6 +55,7 @@ public static class DependencyInjection
         services.AddScoped<Artifacts.NeededArtifacts>();
         services.AddScoped<Artifacts.ArtifactUrls>();
         services.AddOptions<Artifacts.ArtifactOptions>();
+        services.AddOptions<Pipelines.PipelineOptions>();
         services.AddScoped<StepLogReader>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<DispatchSignal>();

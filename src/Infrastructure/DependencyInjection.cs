@@ -56,6 +56,9 @@ public static class DependencyInjection
 
         services.AddOptions<RunnerOptions>().Bind(configuration.GetSection(RunnerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
+        // What a pipeline file may ask for: checked by the linter, by run planning and by manual runs alike.
+        services.AddOptions<Application.Pipelines.PipelineOptions>().Bind(configuration.GetSection(Application.Pipelines.PipelineOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Application.Pipelines.PipelineOptions>, PipelineOptionsValidator>();
         services.AddSingleton<IGitRepositories, GitCli>();
         services.AddSingleton<IStepLogStore, FileStepLogStore>();
         services.AddSingleton<JobWorkspaces>();

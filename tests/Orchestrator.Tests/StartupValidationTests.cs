@@ -30,6 +30,19 @@ public sealed class StartupValidationTests
         Assert.That(failure.Message, Does.Contain("ConnectionStrings:Comet"));
     }
 
+    [Test]
+    public void Pipeline_limits_that_make_no_sense_stop_the_host_naming_each_key()
+    {
+        var failure = StartExpectingValidationFailure(new Dictionary<string, string?>
+        {
+            ["Pipelines:MaxJobsPerRun"] = "0",
+            ["Pipelines:MaxExpandedBytes"] = "1000",
+        });
+
+        Assert.That(failure.Message, Does.Contain("Pipelines:MaxJobsPerRun must be at least 1, not 0"));
+        Assert.That(failure.Message, Does.Contain("Pipelines:MaxExpandedBytes must be at least Pipelines:MaxFileBytes (1048576), not 1000"));
+    }
+
     /// <summary>
     /// The host's entry point turns an <see cref="OptionsValidationException"/> into a line on stderr and exit
     /// code 2, so WebApplicationFactory only sees a host that never started. The exception itself is caught

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Comet.Application.Pipelines.Yaml;
 
 namespace Comet.Application.Pipelines;
@@ -7,7 +6,7 @@ namespace Comet.Application.Pipelines;
 /// Turns the YAML tree into a <see cref="PipelineDefinition"/>, reporting every problem of shape and type it meets
 /// (and carrying on past it). Checks that need the whole file — needs, cycles, stages — are in <see cref="PipelineGraphCheck"/>.
 /// </summary>
-internal sealed partial class PipelineReader(DiagnosticList diagnostics)
+internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions limits)
 {
     private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
     private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when"];
@@ -60,7 +59,7 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                     when = ReadWhen(value, "at the top level");
                     break;
                 case "variables":
-                    variables = ReadStringMap(value, "'variables' at the top level", isVariableNames: true);
+                    variables = ReadVariables(value, "'variables' at the top level");
                     break;
                 case "stages":
                     ReadStages(value, shape);
@@ -115,6 +114,8 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
             .ToList();
         if (entries.Count == 0)
             diagnostics.Error(keyNode.Start, "'jobs' is empty; add at least one job");
+        // The tree reader refused a file naming too many jobs; here matrix legs (and jobs merged in with '<<') count too.
+        var planned = 0L;
         foreach (var (name, nameNode, job) in entries)
         {
             if (name.Trim().Length == 0 || name.Any(char.IsControl))
@@ -122,7 +123,17 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                 diagnostics.Error(nameNode.Start, "a job name must be visible text on one line");
                 continue;
             }
-            shape.Jobs.Add(ReadJob(name, nameNode, job));
+            var read = ReadJob(name, nameNode, job);
+            shape.Jobs.Add(read);
+            var legs = JobPlanner.CountLegs(read.Matrix.Select(m => m.Value.Count));
+            planned += legs;
+            if (planned > limits.MaxJobsPerRun)
+            {
+                diagnostics.Error(nameNode.Start, $"job '{name}' takes the run to {LimitText.Number(planned)} jobs"
+                    + (legs > 1 ? $" with the {LimitText.Number(legs)} legs of its matrix" : "") + $"; {LimitText.JobsPerRun(limits)}");
+                shape.TooManyJobs = true;
+                return;
+            }
         }
     }
 
@@ -186,7 +197,7 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                     job.Reports = ReadReports(item, where);
                     break;
                 case "variables":
-                    job.Variables = ReadStringMap(item, $"'variables' {where}", isVariableNames: true);
+                    job.Variables = ReadVariables(item, $"'variables' {where}");
                     break;
                 case "when":
                     job.When = ReadWhen(item, where);
@@ -262,7 +273,7 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                         diagnostics.Error(value.Start, $"'run' {where} must be text (write 'run: |' for several lines), not {value.Describe()}");
                     break;
                 case "env":
-                    env = ReadStringMap(value, $"'env' {where}", isVariableNames: true);
+                    env = ReadVariables(value, $"'env' {where}");
                     break;
                 case "timeout":
                     timeout = ReadDuration(value, $"'timeout' {where}");
@@ -299,11 +310,16 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
             return matrix;
         }
 
+        if (VariableRules.CountProblem(map.Entries.Count, limits) is { } tooMany)
+        {
+            diagnostics.Error(map.Start, $"'matrix' in job '{job}' {tooMany}");
+            return matrix;
+        }
         foreach (var (variable, variableNode, values) in Entries(map, where))
         {
-            if (!IsVariableName(variable))
+            if (VariableRules.NameProblem(variable, limits) is { } badName)
             {
-                diagnostics.Error(variableNode.Start, $"'{variable}' {where} is not a valid variable name; {VariableNameRule}");
+                diagnostics.Error(variableNode.Start, $"'{VariableRules.Shown(variable)}' {where} {badName}");
                 continue;
             }
             if (values is not YamlList list)
@@ -322,6 +338,8 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
             {
                 if (item is not YamlScalar { IsNull: false } scalar)
                     diagnostics.Error(item.Start, $"values of '{variable}' {where} must be single values, not {item.Describe()}");
+                else if (VariableRules.ValueProblem(scalar.Text, limits) is { } badValue)
+                    diagnostics.Error(item.Start, $"a value of '{variable}' {where} {badValue}");
                 else if (!seen.Add(scalar.Text))
                     diagnostics.Error(item.Start, $"'{variable}' {where} lists '{scalar.Text}' twice");
                 else
@@ -529,7 +547,8 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
         }
     }
 
-    private IReadOnlyDictionary<string, string> ReadStringMap(YamlNode value, string what, bool isVariableNames)
+    /// <summary>A set of variables (the pipeline's, a job's, a step's env), within the server's limits for them.</summary>
+    private IReadOnlyDictionary<string, string> ReadVariables(YamlNode value, string what)
     {
         if (value is YamlScalar { IsNull: true }) return NoVariables;
         if (value is not YamlMap map)
@@ -537,12 +556,17 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
             diagnostics.Error(value.Start, $"{what} must be a mapping of names to values, not {value.Describe()}");
             return NoVariables;
         }
+        if (VariableRules.CountProblem(map.Entries.Count, limits) is { } tooMany)
+        {
+            diagnostics.Error(map.Start, $"{what} {tooMany}");
+            return NoVariables;
+        }
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, nameNode, item) in Entries(map, $"in {what}"))
         {
-            if (isVariableNames && !IsVariableName(name))
+            if (VariableRules.NameProblem(name, limits) is { } badName)
             {
-                diagnostics.Error(nameNode.Start, $"'{name}' in {what} is not a valid variable name; {VariableNameRule}");
+                diagnostics.Error(nameNode.Start, $"'{VariableRules.Shown(name)}' in {what} {badName}");
                 continue;
             }
             if (item is not YamlScalar scalar)
@@ -550,7 +574,13 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
                 diagnostics.Error(item.Start, $"'{name}' in {what} must be a single value (text, number or true/false), not {item.Describe()}");
                 continue;
             }
-            result[name] = scalar.IsNull ? "" : scalar.Text;
+            var text = scalar.IsNull ? "" : scalar.Text;
+            if (VariableRules.ValueProblem(text, limits) is { } badValue)
+            {
+                diagnostics.Error(item.Start, $"the value of '{name}' in {what} {badValue}");
+                continue;
+            }
+            result[name] = text;
         }
         return result;
     }
@@ -589,13 +619,6 @@ internal sealed partial class PipelineReader(DiagnosticList diagnostics)
             : diagnostics.Hint(key.Text, known);
         diagnostics.Error(key.Start, $"unknown key '{key.Text}' {where}{hint}");
     }
-
-    private const string VariableNameRule = "use letters, digits and '_', not starting with a digit";
-
-    private static bool IsVariableName(string name) => VariableName().IsMatch(name);
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex VariableName();
 }
 
 /// <summary>What the reader saw, with positions, for the checks that look across jobs.</summary>
@@ -604,6 +627,9 @@ internal sealed class PipelineShape
     public bool HasStages { get; set; }
     public List<(string Name, Position At)> Stages { get; } = [];
     public List<JobShape> Jobs { get; } = [];
+
+    /// <summary>The file asks for more jobs than a run may have; reading stopped there, so <see cref="Jobs"/> is partial.</summary>
+    public bool TooManyJobs { get; set; }
 }
 
 internal sealed class JobShape(string name, Position namePosition)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Comet.Application.Common.Git;
 using Comet.Domain.Projects;
 using FluentValidation;
 
@@ -9,7 +10,7 @@ public static partial class ProjectRules
 {
     public const int MaxNameLength = 100;
     public const int MaxRepoUrlLength = 2048;
-    public const int MaxBranchLength = 255;
+    public const int MaxBranchLength = GitRefName.MaxLength;
     public const int MaxPipelineFileLength = 255;
 
     public static IRuleBuilderOptions<T, string?> ValidProjectName<T>(this IRuleBuilder<T, string?> rule) =>
@@ -25,8 +26,8 @@ public static partial class ProjectRules
             .WithMessage("Repository URL must be an https, http, ssh, git or file URL, an scp-style address (git@host:owner/repo.git) or an absolute path.");
 
     public static IRuleBuilderOptions<T, string?> ValidBranchName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(b => b is null || IsValidRefName(b))
-            .WithMessage("Default branch is not a valid git branch name.");
+        rule.Must(b => b is null || GitRefName.IsValid(b))
+            .WithMessage((_, b) => $"Default branch '{GitRefName.Shown(b!)}' is not a valid git branch name: it {GitRefName.Problem(b!)}.");
 
     public static IRuleBuilderOptions<T, string?> ValidForge<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(f => f is null || TryParseForge(f, out _))
@@ -56,14 +57,6 @@ public static partial class ProjectRules
             return uri.Scheme is "https" or "http" or "ssh" or "git" or "file" && (uri.Scheme == "file" || uri.Host.Length > 0);
         return ScpStyle().IsMatch(url);
     }
-
-    // git's own rules (git check-ref-format), the ones a user can trip over.
-    private static bool IsValidRefName(string name) =>
-        name.Length is > 0 and <= MaxBranchLength
-        && !name.StartsWith('-') && !name.StartsWith('/') && !name.EndsWith('/') && !name.EndsWith('.')
-        && !name.EndsWith(".lock", StringComparison.Ordinal)
-        && !name.Contains("..") && !name.Contains("//") && !name.Contains("@{")
-        && !name.Any(c => char.IsControl(c) || c is ' ' or '~' or '^' or ':' or '?' or '*' or '[' or '\\');
 
     private static bool IsRelativeRepoPath(string path) =>
         path.Length is > 0 and <= MaxPipelineFileLength

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Comet.Application.Common.Git;
 
 namespace Comet.Application.Webhooks;
 
@@ -27,7 +28,7 @@ internal static class PushEvents
 
     public static ForgeEvent From(PushFacts push)
     {
-        var fullRef = push.Ref ?? throw new WebhookPayloadException($"{push.Forge} push payload has no 'ref'.");
+        var fullRef = RefName(push.Ref, $"{push.Forge} push payload", "ref") ?? throw new WebhookPayloadException($"{push.Forge} push payload has no 'ref'.");
         var branch = NameAfter(fullRef, BranchPrefix);
         var tag = NameAfter(fullRef, TagPrefix);
         if (branch is null && tag is null)
@@ -69,6 +70,7 @@ internal static class PushEvents
                 var other => throw new WebhookPayloadException(
                     $"{forge} delete payload has ref_type '{other}'; expected 'branch' or 'tag'."),
             };
+        RefName(fullRef, $"{forge} delete payload", "ref");
         var branch = NameAfter(fullRef, BranchPrefix);
         var tag = NameAfter(fullRef, TagPrefix);
         if (branch is null && tag is null)
@@ -93,6 +95,17 @@ internal static class PushEvents
         if (value.Length is not (40 or 64) || !value.All(char.IsAsciiHexDigit))
             throw new WebhookPayloadException($"{payload} has '{field}' = '{value}', which is not a full commit sha.");
         return value.ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// A ref or branch name, checked with the rule manual runs use. git itself refuses the names this refuses
+    /// ('..', control characters, NUL), so no real push carries one; a payload that does is a 400, like a bad sha.
+    /// </summary>
+    public static string? RefName(string? value, string payload, string field)
+    {
+        if (value is not null && GitRefName.Problem(value) is { } problem)
+            throw new WebhookPayloadException($"{payload} has '{field}' = '{GitRefName.Shown(value)}', which is not a valid git ref name: it {problem}.");
+        return value;
     }
 
     /// <summary>A pull or merge request number; it is put into a ref name, so only digits pass.</summary>

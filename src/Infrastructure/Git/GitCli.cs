@@ -51,8 +51,11 @@ public sealed class GitCli(IOptions<CometOptions> comet, IOptions<RunnerOptions>
         }
     }
 
-    public Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken) =>
-        Task.Run(() => MirrorReader.ReadFile(MirrorPath(projectId), sha, path), cancellationToken);
+    public Task<long?> FileSizeAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.FileSize(MirrorPath(projectId), sha, path), cancellationToken);
+
+    public Task<string?> ReadFileAsync(Guid projectId, string sha, string path, long maxBytes, CancellationToken cancellationToken) =>
+        Task.Run(() => MirrorReader.ReadFile(MirrorPath(projectId), sha, path, maxBytes), cancellationToken);
 
     public Task<CommitInfo> ReadCommitAsync(Guid projectId, string sha, CancellationToken cancellationToken) =>
         Task.Run(() => MirrorReader.ReadCommit(MirrorPath(projectId), sha), cancellationToken);

@@ -13,7 +13,6 @@ namespace Comet.Infrastructure.Git;
 public static class MirrorReader
 {
     /// <summary>The largest file read: the pipeline file's limit, since the whole file is held in memory.</summary>
-    public const long MaxFileBytes = PipelineParser.MaxFileBytes;
 
     static MirrorReader()
     {
@@ -37,21 +36,32 @@ public static class MirrorReader
         }
     });
 
+    /// <summary>The size of the file at the commit, or null when the commit has no file at <paramref name="path"/>.</summary>
+    public static long? FileSize(string mirror, string sha, string path) => Read(mirror, repository =>
+        FileAt(repository, sha, path)?.Size);
+
     /// <summary>The file's text at the commit, or null when the commit has no file at <paramref name="path"/>.</summary>
-    public static string? ReadFile(string mirror, string sha, string path) => Read(mirror, repository =>
+    public static string? ReadFile(string mirror, string sha, string path, long maxBytes) => Read(mirror, repository =>
+    {
+        if (FileAt(repository, sha, path) is not { } blob)
+            return null;
+        if (blob.Size > maxBytes)
+            throw new GitException(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "{0} at commit {1} is {2:N0} bytes; the limit is {3:N0} bytes.", path, Short(sha), blob.Size, maxBytes));
+        using var reader = new StreamReader(blob.GetContentStream(), Encoding.UTF8);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>The blob at <paramref name="path"/>; null when there is nothing there; a folder, link or submodule is refused.</summary>
+    private static Blob? FileAt(Repository repository, string sha, string path)
     {
         var entry = CommitOf(repository, sha)[path];
         if (entry is null)
             return null;
         if (entry.TargetType != TreeEntryTargetType.Blob || entry.Mode == Mode.SymbolicLink)
             throw new GitException($"{path} at commit {Short(sha)} is {Kind(entry)}, not a file.");
-        var blob = (Blob)entry.Target;
-        if (blob.Size > MaxFileBytes)
-            throw new GitException(string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                "{0} at commit {1} is {2:N0} bytes; the limit is {3:N0} bytes (1 MiB).", path, Short(sha), blob.Size, MaxFileBytes));
-        using var reader = new StreamReader(blob.GetContentStream(), Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
+        return (Blob)entry.Target;
+    }
 
     public static CommitInfo ReadCommit(string mirror, string sha) => Read(mirror, repository =>
     {

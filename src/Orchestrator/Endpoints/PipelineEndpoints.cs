@@ -2,13 +2,12 @@ using Comet.Application.Pipelines;
 using Comet.Application.Pipelines.Queries;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Orchestrator.Endpoints;
 
 public static class PipelineEndpoints
 {
-    private const int MaxPipelineFileBytes = 1024 * 1024;
-
     public static void MapPipelineEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/lint", Lint).WithTags("Pipelines").WithName("LintPipeline")
@@ -17,9 +16,10 @@ public static class PipelineEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
-    private static async Task<Ok<LintResult>> Lint(HttpRequest request, IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<LintResult>> Lint(HttpRequest request, IMediator mediator, IOptions<PipelineOptions> limits, CancellationToken ct)
     {
-        var yaml = await BodyReader.ReadTextAsync(request, MaxPipelineFileBytes, ct);
+        // The file limit is the body limit: a bigger body could only be refused after being read.
+        var yaml = await BodyReader.ReadTextAsync(request, limits.Value.MaxFileBytes, ct);
         return TypedResults.Ok(await mediator.Send(new LintPipelineQuery(yaml), ct));
     }
 }

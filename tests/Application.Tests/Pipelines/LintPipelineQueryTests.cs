@@ -1,12 +1,13 @@
 using Comet.Application.Pipelines;
 using Comet.Application.Pipelines.Queries;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Application.Tests.Pipelines;
 
 public sealed class LintPipelineQueryTests
 {
-    private static Task<LintResult> Lint(string yaml) =>
-        new LintPipelineHandler().Handle(new LintPipelineQuery(yaml), CancellationToken.None);
+    private static Task<LintResult> Lint(string yaml, PipelineOptions? limits = null) =>
+        new LintPipelineHandler(Options.Create(limits ?? new PipelineOptions())).Handle(new LintPipelineQuery(yaml), CancellationToken.None);
 
     [Test]
     public async Task Valid_file_with_a_warning_is_valid_and_lists_the_warning()
@@ -34,10 +35,23 @@ public sealed class LintPipelineQueryTests
     [Test]
     public async Task Oversized_file_is_an_invalid_result_not_an_exception()
     {
-        var result = await Lint(new string('#', PipelineParser.MaxFileBytes + 1));
+        var result = await Lint(new string('#', new PipelineOptions().MaxFileBytes + 1));
 
         Assert.That(result.Valid, Is.False);
         Assert.That(result.Errors.Single().Message, Does.Contain("the limit is 1,048,576 bytes"));
+    }
+
+    [Test]
+    public async Task Lint_applies_the_servers_limits_so_it_agrees_with_a_run()
+    {
+        const string threeJobs = "jobs:\n  a: { steps: [make] }\n  b: { steps: [make] }\n  c: { steps: [make] }\n";
+
+        var byDefault = await Lint(threeJobs);
+        var withTwoJobs = await Lint(threeJobs, new PipelineOptions { MaxJobsPerRun = 2 });
+
+        Assert.That(byDefault.Valid, Is.True);
+        Assert.That(withTwoJobs.Valid, Is.False);
+        Assert.That(withTwoJobs.Errors.Single().Message, Does.StartWith("'jobs' has more than 2 jobs; a run may have at most 2"));
     }
 
     [Test]

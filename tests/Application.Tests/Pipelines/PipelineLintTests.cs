@@ -7,6 +7,8 @@ namespace Comet.Application.Tests.Pipelines;
 /// <summary>Every mistake a user can make in a pipeline file, with the exact place and words of the report.</summary>
 public sealed class PipelineLintTests
 {
+    private static readonly int MaxFileBytes = new PipelineOptions().MaxFileBytes;
+
     private const string DurationHelp = "write e.g. 30s, 10m, 1h30m, 2h, 500ms, 1d or a number of seconds";
 
     [Test]
@@ -560,14 +562,14 @@ public sealed class PipelineLintTests
     [Test]
     public void File_over_one_megabyte_is_an_error_not_an_exception()
     {
-        var yaml = "jobs:\n  build: { steps: [make] }\n#" + new string('x', PipelineParser.MaxFileBytes);
+        var yaml = "jobs:\n  build: { steps: [make] }\n#" + new string('x', MaxFileBytes);
 
         var result = PipelineParser.Parse(yaml);
 
         Assert.That(result.Pipeline, Is.Null);
         Assert.That(result.Diagnostics, Is.EqualTo(new[]
         {
-            Error(1, 1, $"the pipeline file is {yaml.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes; the limit is 1,048,576 bytes (1 MiB)"),
+            Error(1, 1, $"the pipeline file is {yaml.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes; the limit is 1,048,576 bytes (1 MiB), set by Pipelines:MaxFileBytes"),
         }));
     }
 
@@ -575,7 +577,7 @@ public sealed class PipelineLintTests
     public void File_of_exactly_one_megabyte_is_read()
     {
         var head = "jobs:\n  build: { steps: [make] }\n#";
-        var yaml = head + new string('x', PipelineParser.MaxFileBytes - head.Length);
+        var yaml = head + new string('x', MaxFileBytes - head.Length);
 
         Assert.That(Errors(yaml), Is.Empty);
     }

@@ -26,11 +26,26 @@ public sealed class GitCliTests : GitFixture
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await Git.ReadFileAsync(Project, head, "comet.yml", None), Is.EqualTo("jobs:\n  build: {}\n"));
-            Assert.That(await Git.ReadFileAsync(Project, first, "comet.yml", None), Is.EqualTo("jobs: {}\n"));
-            Assert.That(await Git.ReadFileAsync(Project, head, "src/a.txt", None), Is.EqualTo("a1"));
-            Assert.That(await Git.ReadFileAsync(Project, head, "missing.yml", None), Is.Null);
-            Assert.That(await Git.ReadFileAsync(Project, head, "src/missing.txt", None), Is.Null);
+            Assert.That(await Git.ReadFileAsync(Project, head, "comet.yml", MaxFileBytes, None), Is.EqualTo("jobs:\n  build: {}\n"));
+            Assert.That(await Git.ReadFileAsync(Project, first, "comet.yml", MaxFileBytes, None), Is.EqualTo("jobs: {}\n"));
+            Assert.That(await Git.ReadFileAsync(Project, head, "src/a.txt", MaxFileBytes, None), Is.EqualTo("a1"));
+            Assert.That(await Git.ReadFileAsync(Project, head, "missing.yml", MaxFileBytes, None), Is.Null);
+            Assert.That(await Git.ReadFileAsync(Project, head, "src/missing.txt", MaxFileBytes, None), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task A_files_size_is_its_byte_count_at_the_commit_and_a_missing_file_has_none()
+    {
+        var head = Source.Commit("first", ("comet.yml", "jobs: {}\n"), ("src/wïde.txt", "ü"));
+        await Git.FetchAsync(Project, Source.Url, "main", null, None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Git.FileSizeAsync(Project, head, "comet.yml", None), Is.EqualTo(9));
+            Assert.That(await Git.FileSizeAsync(Project, head, "src/wïde.txt", None), Is.EqualTo(2), "bytes, not characters");
+            Assert.That(await Git.FileSizeAsync(Project, head, "missing.yml", None), Is.Null);
+            Assert.That(await Git.FileSizeAsync(Project, head, "src/missing.txt", None), Is.Null);
         });
     }
 
@@ -123,7 +138,7 @@ public sealed class GitCliTests : GitFixture
 
         var pushedAgain = Source.Commit("third", ("a.txt", "c"));
         Assert.That(await Git.FetchAsync(Project, Source.Url, "main", pushedAgain, None), Is.EqualTo(pushedAgain));
-        Assert.That(await Git.ReadFileAsync(Project, pushedAgain, "a.txt", None), Is.EqualTo("c"));
+        Assert.That(await Git.ReadFileAsync(Project, pushedAgain, "a.txt", MaxFileBytes, None), Is.EqualTo("c"));
     }
 
     [Test]
@@ -138,7 +153,7 @@ public sealed class GitCliTests : GitFixture
         Assert.Multiple(async () =>
         {
             Assert.That(sha, Is.EqualTo(tagged), "the commit, not the tag object");
-            Assert.That(await Git.ReadFileAsync(Project, sha, "version.txt", None), Is.EqualTo("1.0"));
+            Assert.That(await Git.ReadFileAsync(Project, sha, "version.txt", MaxFileBytes, None), Is.EqualTo("1.0"));
         });
     }
 
@@ -167,7 +182,7 @@ public sealed class GitCliTests : GitFixture
         Assert.Multiple(async () =>
         {
             Assert.That(sha, Is.EqualTo(proposed));
-            Assert.That(await Git.ReadFileAsync(Project, sha, "a.txt", None), Is.EqualTo("proposed"));
+            Assert.That(await Git.ReadFileAsync(Project, sha, "a.txt", MaxFileBytes, None), Is.EqualTo("proposed"));
         });
         var workspace = Path.Combine(Temp.Path, "pr-workspace");
         await Git.CheckoutAsync(Project, sha, workspace, None);
@@ -187,7 +202,7 @@ public sealed class GitCliTests : GitFixture
         Assert.Multiple(async () =>
         {
             Assert.That(sha, Is.EqualTo(elsewhere));
-            Assert.That(await Git.ReadFileAsync(Project, sha, "a.txt", None), Is.EqualTo("elsewhere"));
+            Assert.That(await Git.ReadFileAsync(Project, sha, "a.txt", MaxFileBytes, None), Is.EqualTo("elsewhere"));
         });
     }
 
@@ -204,7 +219,7 @@ public sealed class GitCliTests : GitFixture
         Assert.Multiple(async () =>
         {
             Assert.That(sha, Is.EqualTo(pushed));
-            Assert.That(await Git.ReadFileAsync(Project, sha, "a.txt", None), Is.EqualTo("gone from main"));
+            Assert.That(await Git.ReadFileAsync(Project, sha, "a.txt", MaxFileBytes, None), Is.EqualTo("gone from main"));
             Assert.That(await Git.FetchAsync(Project, Source.Url, "main", null, None), Is.EqualTo(rewritten));
         });
     }

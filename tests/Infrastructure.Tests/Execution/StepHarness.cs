@@ -104,7 +104,10 @@ internal sealed class StepHarness : IDisposable
         public Task<string> FetchAsync(Guid projectId, string repoUrl, string gitRef, string? sha, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken) =>
+        public Task<long?> FileSizeAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<string?> ReadFileAsync(Guid projectId, string sha, string path, long maxBytes, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task CheckoutAsync(Guid projectId, string sha, string workspace, CancellationToken cancellationToken) =>

@@ -11,6 +11,9 @@ namespace Comet.Infrastructure.Tests.Git;
 /// <summary>A source repository and the server's git over a data folder, both fresh in a temp folder for each test.</summary>
 public abstract class GitFixture
 {
+    /// <summary>The largest file the tests let the server read (a pipeline file's default limit, 1 MiB).</summary>
+    protected const long MaxFileBytes = 1024 * 1024;
+
     protected TempDirectory Temp { get; private set; } = null!;
     protected SourceRepository Source { get; private set; } = null!;
     protected GitCli Git { get; private set; } = null!;

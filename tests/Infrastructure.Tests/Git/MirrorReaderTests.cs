@@ -50,7 +50,7 @@ public sealed class MirrorReaderTests : GitFixture
         {
             foreach (var (file, content) in files)
             {
-                var read = await Git.ReadFileAsync(Project, head, file, None);
+                var read = await Git.ReadFileAsync(Project, head, file, MaxFileBytes, None);
                 Assert.That(read, Is.EqualTo(content), file);
                 Assert.That(read, Is.EqualTo(Mirror.Git("show", $"{head}:{file}")), file);
             }
@@ -120,14 +120,14 @@ public sealed class MirrorReaderTests : GitFixture
     [Test]
     public async Task A_file_over_the_size_limit_is_refused_naming_the_file_and_the_limit()
     {
-        var head = Source.Commit("big", ("big.yml", new string('x', (int)MirrorReader.MaxFileBytes + 1)),
-            ("fits.yml", new string('y', (int)MirrorReader.MaxFileBytes)));
+        var head = Source.Commit("big", ("big.yml", new string('x', (int)MaxFileBytes + 1)),
+            ("fits.yml", new string('y', (int)MaxFileBytes)));
         await FetchMainAsync();
 
-        var error = Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, head, "big.yml", None));
+        var error = Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, head, "big.yml", MaxFileBytes, None));
 
         Assert.That(error!.Message, Does.Contain("big.yml at commit").And.Contain("is 1,048,577 bytes; the limit is 1,048,576 bytes (1 MiB)"));
-        Assert.That((await Git.ReadFileAsync(Project, head, "fits.yml", None))!.Length, Is.EqualTo(MirrorReader.MaxFileBytes));
+        Assert.That((await Git.ReadFileAsync(Project, head, "fits.yml", MaxFileBytes, None))!.Length, Is.EqualTo(MaxFileBytes));
     }
 
     [Test]
@@ -141,9 +141,9 @@ public sealed class MirrorReaderTests : GitFixture
 
         Assert.Multiple(() =>
         {
-            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, head, "ci", None))!.Message,
+            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, head, "ci", MaxFileBytes, None))!.Message,
                 Does.Contain("ci at commit").And.Contain("is a directory, not a file"));
-            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, head, "link.yml", None))!.Message,
+            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, head, "link.yml", MaxFileBytes, None))!.Message,
                 Does.Contain("is a symbolic link, not a file"));
         });
     }
@@ -157,10 +157,10 @@ public sealed class MirrorReaderTests : GitFixture
 
         Assert.Multiple(() =>
         {
-            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, unknown, "a.txt", None))!.Message, Does.Contain(unknown));
+            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Project, unknown, "a.txt", MaxFileBytes, None))!.Message, Does.Contain(unknown));
             Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadCommitAsync(Project, unknown, None))!.Message, Does.Contain(unknown));
             Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ChangedPathsAsync(Project, unknown, None))!.Message, Does.Contain(unknown));
-            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Guid.NewGuid(), unknown, "a.txt", None))!.Message,
+            Assert.That(Assert.ThrowsAsync<GitException>(() => Git.ReadFileAsync(Guid.NewGuid(), unknown, "a.txt", MaxFileBytes, None))!.Message,
                 Does.Contain("nothing has been fetched"));
         });
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Comet.TestSupport;
 
 namespace Comet.Orchestrator.Tests.Pipelines;
 
@@ -125,7 +126,7 @@ public sealed class PipelineErrorTests : PipelineTestBase
 
         var variableProblem = await badVariable.ReadProblemAsync(HttpStatusCode.BadRequest);
         var refProblem = await badRef.ReadProblemAsync(HttpStatusCode.BadRequest);
-        Assert.That(variableProblem.StringOrNull("detail"), Does.Contain("Variable names"));
+        Assert.That(variableProblem.StringOrNull("detail"), Does.Contain("Variable '1-BAD NAME' is not a valid variable name"));
         Assert.That(refProblem.GetProperty("errors").TryGetProperty("ref", out _), Is.True, refProblem.ToString());
         Assert.That(await Client.ListRunsAsync(project.Slug), Is.Empty);
     }
@@ -140,5 +141,73 @@ public sealed class PipelineErrorTests : PipelineTestBase
 
         Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
         Assert.That(run.Error, Does.Contain("no-such-branch"));
+    }
+
+    [Test]
+    public async Task Lint_refuses_an_alias_bomb_at_the_line_and_column_of_the_alias_that_passes_the_limit()
+    {
+        var result = await LintAsync(HostilePipelines.AliasBomb());
+
+        Assert.That(result.GetProperty("valid").GetBoolean(), Is.False);
+        var error = result.GetProperty("errors").EnumerateArray().Single();
+        Assert.That((error.GetProperty("line").GetInt32(), error.GetProperty("column").GetInt32()), Is.EqualTo((45, 9)));
+        Assert.That(error.GetProperty("message").GetString(), Does.StartWith("alias '*big' expands the file past the limit of 4,194,304 bytes (4 MiB)"));
+    }
+
+    [Test]
+    public async Task A_run_of_an_alias_bomb_ends_in_error_with_the_line_and_column_of_the_alias_and_no_jobs()
+    {
+        var (_, project) = await ProjectWithAsync(HostilePipelines.AliasBomb());
+
+        var run = await Client.TriggerAndWaitAsync(project.Slug);
+
+        Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
+        Assert.That(run.Jobs, Is.Empty);
+        Assert.That(run.Error, Does.Contain("line 45, column 9: alias '*big' expands the file past the limit"));
+    }
+
+    [Test]
+    public async Task A_run_of_a_pipeline_file_over_the_size_limit_ends_in_error_naming_its_size_and_the_limit()
+    {
+        var (_, project) = await ProjectWithAsync("jobs:\n  one:\n    steps: [make]\n# " + new string('x', 1024 * 1024) + "\n");
+
+        var run = await Client.TriggerAndWaitAsync(project.Slug);
+
+        Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
+        Assert.That(run.Error, Is.EqualTo(".comet.yml: the pipeline file is 1,048,610 bytes; the limit is 1,048,576 bytes (1 MiB), set by Pipelines:MaxFileBytes"));
+    }
+
+    [Test]
+    public async Task A_manual_run_with_a_NUL_in_its_ref_or_more_variables_than_the_limit_is_a_400_naming_the_problem()
+    {
+        var (_, project) = await ProjectWithAsync("jobs:\n  one:\n    steps:\n      - run: 'true'\n");
+        var tooMany = string.Join(", ", Enumerable.Range(0, 101).Select(i => $"\"V{i}\": \"x\""));
+
+        using var nulRef = await Client.PostAsync($"/api/v1/projects/{project.Slug}/runs",
+            new StringContent("{\"ref\": \"main\\u0000\"}", Encoding.UTF8, "application/json"));
+        using var variables = await Client.PostAsync($"/api/v1/projects/{project.Slug}/runs",
+            new StringContent($"{{\"variables\": {{{tooMany}}}}}", Encoding.UTF8, "application/json"));
+
+        var refProblem = await nulRef.ReadProblemAsync(HttpStatusCode.BadRequest);
+        var variablesProblem = await variables.ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That(refProblem.ToString(), Does.Contain("control character U+0000"));
+        Assert.That(variablesProblem.StringOrNull("detail"), Does.Contain("The run has 101 variables; the limit is 100, set by Pipelines:MaxVariables."));
+        Assert.That(await Client.ListRunsAsync(project.Slug), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_run_whose_jobs_would_copy_large_pipeline_variables_past_the_limit_ends_in_error_naming_the_job()
+    {
+        // 120 KB of variables, each within its own limit, in a 130 KB file; 200 copies would be 24 MB of job rows.
+        var pipeline = $"variables:\n  A: {new string('a', 60_000)}\n  B: {new string('b', 60_000)}\njobs:\n"
+            + string.Concat(Enumerable.Range(0, 200).Select(i => $"  job{i}: {{ steps: [make] }}\n"));
+        var (_, project) = await ProjectWithAsync(pipeline);
+
+        var run = await Client.TriggerAndWaitAsync(project.Slug);
+
+        Assert.That(run.Status, Is.EqualTo("error"), run.ToString());
+        Assert.That(run.Jobs, Is.Empty);
+        Assert.That(run.Error, Does.Match(@"^\.comet\.yml: job 'job\d+' \(job \d+ of 200\) takes what this run stores past the limit of "
+            + @"16,777,216 bytes \(16 MiB\), set by Pipelines:MaxRunBytes; every job, and every leg of a matrix, keeps its own copy"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Comet.TestSupport;
 
 namespace Comet.Orchestrator.Tests.Pipelines;
 
@@ -262,6 +263,34 @@ public sealed class WebhookTests : PipelineTestBase
         var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
         Assert.That(problem.StringOrNull("detail"), Does.Contain("not valid JSON"));
         await AssertNoRunAsync(project.Slug);
+    }
+
+    [Test]
+    public async Task A_push_whose_ref_holds_dot_dot_is_a_400_problem_that_says_so_and_starts_no_run()
+    {
+        var (repository, project) = await ProjectWithAsync(EchoPipeline, forge: "github");
+        var payload = ForgePayloads.GithubPush(repository, "refs/heads/main/../../config", repository.HeadSha);
+
+        using var response = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push", payload, project.WebhookSecret));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That(problem.StringOrNull("detail"), Is.EqualTo(
+            "GitHub push payload has 'ref' = 'refs/heads/main/../../config', which is not a valid git ref name: it contains '..'."));
+        await AssertNoRunAsync(project.Slug);
+    }
+
+    [Test]
+    public async Task A_push_of_ten_thousand_jobs_is_answered_with_a_run_in_error_that_has_no_jobs()
+    {
+        var (repository, project) = await ProjectWithAsync(HostilePipelines.TenThousandJobs(), forge: "github");
+        var payload = ForgePayloads.GithubPush(repository, "refs/heads/main", repository.HeadSha);
+
+        var created = await AcceptedRunAsync(ForgePayloads.Github("/hooks/github", "push", payload, project.WebhookSecret));
+
+        Assert.That(created.Status, Is.EqualTo("error"));
+        Assert.That(created.Jobs, Is.Empty);
+        Assert.That(created.Error, Is.EqualTo(".comet.yml has errors:\nline 1, column 1: 'jobs' has more than 500 jobs; "
+            + "a run may have at most 500 (each leg of a matrix counts as a job), set by Pipelines:MaxJobsPerRun"));
     }
 
     [Test]

@@ -9,11 +9,15 @@ public interface IGitRepositories
     /// </summary>
     Task<string> FetchAsync(Guid projectId, string repoUrl, string gitRef, string? sha, CancellationToken cancellationToken);
 
+    /// <summary>The size in bytes of a file of the repository at a commit, or null when the commit has no such file.</summary>
+    Task<long?> FileSizeAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken);
+
     /// <summary>
     /// A file of the repository at a commit, or null when the commit has no such file. A directory, link or
-    /// submodule at that path, or a file too large to be a pipeline file, is a <see cref="GitException"/>.
+    /// submodule at that path, or a file over <paramref name="maxBytes"/>, is a <see cref="GitException"/>: an
+    /// attacker's huge blob is never read into memory.
     /// </summary>
-    Task<string?> ReadFileAsync(Guid projectId, string sha, string path, CancellationToken cancellationToken);
+    Task<string?> ReadFileAsync(Guid projectId, string sha, string path, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>The message and author of a commit in the project's mirror.</summary>
     Task<CommitInfo> ReadCommitAsync(Guid projectId, string sha, CancellationToken cancellationToken);

@@ -11,6 +11,12 @@ internal abstract class YamlNode(Position start)
 {
     public Position Start { get; } = start;
 
+    /// <summary>
+    /// About how many bytes the node would take written out with its aliases expanded: the text of its scalars plus
+    /// one per node. Aliases are shared in the tree, but whatever copies the tree (a job's stored definition) pays this.
+    /// </summary>
+    public long ExpandedSize { get; internal set; } = 1;
+
     /// <summary>Words for messages: "a list", "a mapping", "'text'".</summary>
     public abstract string Describe();
 }
@@ -70,17 +76,29 @@ internal static class YamlTreeReader
     // so stop early instead of letting one lint request burn a CPU for minutes.
     public const int MaxDepth = 64;
 
-    private sealed class Frame(YamlNode node, string? anchor)
+    private sealed class Frame(YamlNode node, string? anchor, Position? jobsKey = null)
     {
         public YamlNode Node { get; } = node;
         public string? Anchor { get; } = anchor;
         public YamlNode? PendingKey { get; set; }
+
+        /// <summary>Set on the mapping under the top-level 'jobs' key: where that key is, for the jobs limit.</summary>
+        public Position? JobsKey { get; } = jobsKey;
+        public int JobNames { get; set; }
     }
 
-    /// <summary>The root node of the single document, or null when the file holds no document or only a null.</summary>
-    public static YamlNode? Read(string text, DiagnosticList diagnostics)
+    /// <summary>
+    /// The root node of the single document, or null when the file holds no document or only a null. Also null
+    /// when the file asks for more than <paramref name="limits"/> allow: its aliases expand past
+    /// <see cref="PipelineOptions.MaxExpandedBytes"/>, or 'jobs' names more than <see cref="PipelineOptions.MaxJobsPerRun"/>.
+    /// Reading stops right there, so refusing a huge file costs about as much as reading a file at the limit.
+    /// </summary>
+    public static YamlNode? Read(string text, DiagnosticList diagnostics, PipelineOptions limits)
     {
         var parser = new Parser(new StringReader(text));
+        // Grows by each scalar and collection read and by each alias's whole size, so it is the size of the document
+        // with aliases expanded; an anchor's size is within it already, which bounds it by twice the limit (no overflow).
+        var expanded = 0L;
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         var stack = new Stack<Frame>();
         var mergeBudget = MergedEntryBudget;
@@ -107,7 +125,14 @@ internal static class YamlTreeReader
                     case YamlDotNet.Core.Events.Scalar scalar:
                     {
                         var node = new YamlScalar(At(scalar.Start), scalar.Value,
-                            scalar.Style is ScalarStyle.Plain or ScalarStyle.Any);
+                            scalar.Style is ScalarStyle.Plain or ScalarStyle.Any) { ExpandedSize = scalar.Value.Length + 1 };
+                        if (stack.TryPeek(out var jobs) && jobs is { JobsKey: { } jobsKey, PendingKey: null } && !node.Text.StartsWith('.')
+                            && ++jobs.JobNames > limits.MaxJobsPerRun)
+                        {
+                            diagnostics.Error(jobsKey, $"'jobs' has more than {LimitText.Number(limits.MaxJobsPerRun)} jobs; {LimitText.JobsPerRun(limits)}");
+                            return null;
+                        }
+                        expanded += node.ExpandedSize;
                         Remember(anchors, scalar.Anchor, node);
                         Add(node);
                         break;
@@ -119,6 +144,7 @@ internal static class YamlTreeReader
                             return null;
                         }
                         stack.Push(new Frame(new YamlList(At(sequence.Start)), AnchorOf(sequence.Anchor)));
+                        expanded++;
                         break;
                     case YamlDotNet.Core.Events.MappingStart mapping:
                         if (stack.Count >= MaxDepth)
@@ -126,7 +152,9 @@ internal static class YamlTreeReader
                             diagnostics.Error(At(mapping.Start), $"the file nests lists and mappings more than {MaxDepth} levels deep");
                             return null;
                         }
-                        stack.Push(new Frame(new YamlMap(At(mapping.Start)), AnchorOf(mapping.Anchor)));
+                        var underJobsKey = stack.Count == 1 && stack.Peek().PendingKey is YamlScalar { Text: "jobs" } key ? key.Start : (Position?)null;
+                        stack.Push(new Frame(new YamlMap(At(mapping.Start)), AnchorOf(mapping.Anchor), underJobsKey));
+                        expanded++;
                         break;
                     case YamlDotNet.Core.Events.SequenceEnd:
                     case YamlDotNet.Core.Events.MappingEnd:
@@ -143,6 +171,14 @@ internal static class YamlTreeReader
                         var name = alias.Value.Value;
                         if (anchors.TryGetValue(name, out var target))
                         {
+                            expanded += target.ExpandedSize;
+                            if (expanded > limits.MaxExpandedBytes)
+                            {
+                                diagnostics.Error(At(alias.Start), $"alias '*{name}' expands the file past the limit of {LimitText.Bytes(limits.MaxExpandedBytes)}"
+                                    + $"{LimitText.Setting(nameof(PipelineOptions.MaxExpandedBytes))}; '&{name}' alone is {LimitText.Bytes(target.ExpandedSize)} "
+                                    + "and every alias of it counts in full");
+                                return null;
+                            }
                             Add(target);
                         }
                         else
@@ -173,6 +209,7 @@ internal static class YamlTreeReader
 
         void Add(YamlNode node)
         {
+            if (stack.Count > 0) stack.Peek().Node.ExpandedSize += node.ExpandedSize;
             if (stack.Count == 0)
             {
                 root = node;

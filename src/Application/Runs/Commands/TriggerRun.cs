@@ -1,11 +1,14 @@
 using Comet.Domain.Projects;
 using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
+using Comet.Application.Common.Git;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Pipelines;
 using Comet.Application.Runs.Execution;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Application.Runs.Commands;
 
@@ -23,14 +26,33 @@ public sealed record TriggerRunCommand : IRequest<RunDto>, IProjectRequest
 
 public sealed class TriggerRunValidator : AbstractValidator<TriggerRunCommand>
 {
-    public TriggerRunValidator()
+    public TriggerRunValidator(IOptions<PipelineOptions> options)
     {
-        RuleFor(c => c.Ref).Must(r => r is null || (r.Length is > 0 and <= 255 && !r.Any(char.IsWhiteSpace) && !r.Contains("..")))
-            .WithMessage("Ref must be a branch name or a full ref such as refs/tags/v1.0.");
+        var limits = options.Value;
+        RuleFor(c => c.Ref).Custom((gitRef, context) =>
+        {
+            if (gitRef is not null && GitRefName.Problem(gitRef) is { } problem)
+                context.AddFailure($"Ref '{GitRefName.Shown(gitRef)}' must be a branch name or a full ref such as refs/tags/v1.0; it {problem}.");
+        });
         RuleFor(c => c.Sha).Matches("^[0-9a-fA-F]{7,64}$").When(c => c.Sha is not null)
             .WithMessage("Sha must be a commit id (7 to 64 hex characters).");
-        RuleForEach(c => c.Variables).Must(v => System.Text.RegularExpressions.Regex.IsMatch(v.Key, "^[A-Za-z_][A-Za-z0-9_]*$"))
-            .WithMessage("Variable names are letters, digits and underscores, not starting with a digit.");
+        // The same limits as variables in the pipeline file: these are copied into every job of the run too.
+        RuleFor(c => c.Variables).Custom((variables, context) =>
+        {
+            if (variables is null) return;
+            if (VariableRules.CountProblem(variables.Count, limits) is { } tooMany)
+            {
+                context.AddFailure($"The run {tooMany}.");
+                return;
+            }
+            foreach (var (name, value) in variables)
+            {
+                if (VariableRules.NameProblem(name, limits) is { } badName)
+                    context.AddFailure($"Variable '{VariableRules.Shown(name)}' {badName}.");
+                else if (VariableRules.ValueProblem(value ?? "", limits) is { } badValue)
+                    context.AddFailure($"The value of variable '{name}' {badValue}.");
+            }
+        });
     }
 }
 

@@ -3,6 +3,7 @@ using Comet.Application.Pipelines;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Application.Runs.Execution;
 
@@ -19,7 +20,7 @@ public sealed record RunPlan(PipelineRun? Run, string? NotTriggeredReason)
 /// caller writes the run together with whatever else belongs in the same transaction (a delivery).
 /// A run that cannot be planned (clone failure, bad file) is still created, in <c>error</c>, with the reason.
 /// </summary>
-public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimeProvider clock)
+public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOptions<PipelineOptions> pipelineOptions, TimeProvider clock)
 {
     public async Task<RunPlan> PlanAsync(Project project, RunTrigger trigger, bool applyPipelineWhen, CancellationToken cancellationToken)
     {
@@ -45,7 +46,8 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
         var yaml = await ReadPipelineFileAsync(project, sha, run, now, cancellationToken);
         if (yaml is null) return RunPlan.Created(run);
 
-        var parsed = PipelineParser.Parse(yaml);
+        // The limits refuse a file before any job exists, so a refused run costs no more than a small one.
+        var parsed = PipelineParser.Parse(yaml, pipelineOptions.Value);
         if (parsed.HasErrors || parsed.Pipeline is null)
         {
             run.MarkError($"{project.PipelineFile} has errors:\n" + string.Join("\n", parsed.Diagnostics
@@ -59,8 +61,27 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
         if (applyPipelineWhen && !TriggerFilter.Matches(pipeline.When, context))
             return RunPlan.NotTriggered($"the pipeline's when: conditions do not match this {trigger.Event}");
 
-        foreach (var planned in JobPlanner.Plan(pipeline))
-            AddJob(run, pipeline, planned, trigger, context, now);
+        // Every job stores its own copy of its steps and of the variables it gets (the pipeline's, a manual run's), so
+        // 500 jobs of a small file with large variables would be gigabytes of rows. Sized before any job exists.
+        var planned = JobPlanner.Plan(pipeline);
+        var specs = new List<(PlannedJob Job, JobSpec Spec, string Stored)>(planned.Count);
+        var storedBytes = 0L;
+        foreach (var job in planned)
+        {
+            var spec = SpecOf(pipeline, job, trigger);
+            var stored = spec.Serialize();
+            storedBytes += stored.Length; // JSON written with non-ASCII escaped: one char, one byte
+            if (storedBytes > pipelineOptions.Value.MaxRunBytes)
+            {
+                run.MarkError($"{project.PipelineFile}: job '{job.Name}' (job {specs.Count + 1} of {planned.Count}) takes what this run stores "
+                    + $"past the limit of {LimitText.Bytes(pipelineOptions.Value.MaxRunBytes)}{LimitText.Setting(nameof(PipelineOptions.MaxRunBytes))}; "
+                    + "every job, and every leg of a matrix, keeps its own copy of its steps and of the variables it gets", now);
+                return RunPlan.Created(run);
+            }
+            specs.Add((job, spec, stored));
+        }
+        foreach (var (job, spec, stored) in specs)
+            AddJob(run, job, spec, stored, context, now);
         run.UpdateFromJobs(now);
         return RunPlan.Created(run);
     }
@@ -69,7 +90,15 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
     {
         try
         {
-            var yaml = await git.ReadFileAsync(project.Id, sha, project.PipelineFile, cancellationToken);
+            // Asked first, so an oversized file is refused without being read into memory.
+            var size = await git.FileSizeAsync(project.Id, sha, project.PipelineFile, cancellationToken);
+            var limit = pipelineOptions.Value.MaxFileBytes;
+            if (size > limit)
+            {
+                run.MarkError($"{project.PipelineFile}: {PipelineParser.TooLarge(size.Value, limit)}", now);
+                return null;
+            }
+            var yaml = size is null ? null : await git.ReadFileAsync(project.Id, sha, project.PipelineFile, limit, cancellationToken);
             if (yaml is null) run.MarkError($"{project.PipelineFile} was not found at commit {sha[..Math.Min(12, sha.Length)]}.", now);
             return yaml;
         }
@@ -80,7 +109,7 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
         }
     }
 
-    private static void AddJob(PipelineRun run, PipelineDefinition pipeline, PlannedJob planned, RunTrigger trigger, TriggerContext context, DateTime now)
+    private static JobSpec SpecOf(PipelineDefinition pipeline, PlannedJob planned, RunTrigger trigger)
     {
         var definition = planned.Definition;
         // Later wins: pipeline variables, the job's, its matrix leg's, then those given with a manual run.
@@ -88,13 +117,18 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, TimePro
         foreach (var source in new[] { definition.Variables, planned.MatrixValues, trigger.Variables ?? new Dictionary<string, string>() })
             foreach (var (name, value) in source) environment[name] = value;
 
-        var spec = new JobSpec(
+        return new JobSpec(
             definition.Steps.Select(s => new StepSpec(s.Name, s.Run, s.Env, s.Timeout, s.ContinueOnError)).ToList(),
             environment,
             definition.Timeout,
             definition.Reports,
             definition.Artifacts);
-        var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, spec.Serialize(), definition.Retry + 1);
+    }
+
+    private static void AddJob(PipelineRun run, PlannedJob planned, JobSpec spec, string storedSpec, TriggerContext context, DateTime now)
+    {
+        var definition = planned.Definition;
+        var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, storedSpec, definition.Retry + 1);
         spec.AddStepsTo(job);
 
         if (!TriggerFilter.Matches(definition.When, context))
