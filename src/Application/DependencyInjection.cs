@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddScoped<RunScheduler>();
         services.AddScoped<JobExecutor>();
         services.AddSingleton<JobRecorder>();
+        services.AddSingleton<Common.DatabaseWriteGate>();
         services.AddSingleton<LeaseKeeper>();
         services.AddScoped<TestReports.ReportCollector>();
         services.AddScoped<Artifacts.ArtifactCollector>();

@@ -15,8 +15,11 @@ namespace Comet.Infrastructure.Persistence;
 /// a linear search there, so wide statements get slower, not faster), on PostgreSQL many rows per statement (one
 /// round trip each). About twice as fast as tracked inserts on SQLite (docs/BENCHMARKS.md).
 /// </summary>
-public sealed class BulkWriter(CometDbContext db) : IBulkWriter
+public sealed class BulkWriter(CometDbContext db, Application.Common.DatabaseWriteGate gate) : IBulkWriter
 {
+    /// <summary>How long one insert holds the write turn before it commits and lets other writers in.</summary>
+    private static readonly TimeSpan TurnLength = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Parameters per PostgreSQL statement, well below its limit of 65 535.</summary>
     private const int MaxParameters = 2000;
 
@@ -29,7 +32,9 @@ public sealed class BulkWriter(CometDbContext db) : IBulkWriter
         var head = $"INSERT INTO {sql.DelimitIdentifier(entity.GetTableName()!)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
         var rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
 
+        var turn = await gate.EnterAsync(cancellationToken);
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var slice = System.Diagnostics.Stopwatch.StartNew();
         DbCommand? command = null;
         try
         {
@@ -47,6 +52,19 @@ public sealed class BulkWriter(CometDbContext db) : IBulkWriter
                     for (var c = 0; c < columns.Count; c++)
                         command.Parameters[r * columns.Count + c].Value = columns[c].ProviderValue(rows[start + r]);
                 await command.ExecuteNonQueryAsync(cancellationToken);
+
+                // A long insert commits and gives other writers a turn (a lease renewal must never wait long).
+                if (ownTransaction is not null && slice.Elapsed > TurnLength && start + count < rows.Count)
+                {
+                    await ownTransaction.CommitAsync(cancellationToken);
+                    await ownTransaction.DisposeAsync();
+                    ownTransaction = null;
+                    turn.Dispose();
+                    turn = await gate.EnterAsync(cancellationToken);
+                    ownTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    command.Transaction = ownTransaction.GetDbTransaction();
+                    slice.Restart();
+                }
             }
             if (ownTransaction is not null) await ownTransaction.CommitAsync(cancellationToken);
         }
@@ -54,6 +72,7 @@ public sealed class BulkWriter(CometDbContext db) : IBulkWriter
         {
             if (command is not null) await command.DisposeAsync();
             if (ownTransaction is not null) await ownTransaction.DisposeAsync();
+            turn.Dispose();
         }
     }
 

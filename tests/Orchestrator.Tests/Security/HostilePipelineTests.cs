@@ -262,7 +262,10 @@ public sealed class HostilePipelineTests : PipelineTestBase
         Assert.That((await Client.TriggerAndWaitAsync(other.Slug)).Status, Is.EqualTo("success"));
         var otherMirror = MirrorPath(await ProjectIdAsync(other.Slug));
         var (repository, project) = await ProjectWithAsync(Probe("""
-            for mirror in "$OWN_MIRROR" "$OTHER_MIRROR" "$(dirname "$(cat .git/objects/info/alternates 2>/dev/null)")"; do
+            # A workspace is a copy: it names no mirror (no alternates); try the path a shared clone would name anyway.
+            alternate="$(cat .git/objects/info/alternates 2>/dev/null || echo "$OWN_MIRROR/objects")"
+            test -e .git/objects/info/alternates && echo "the workspace borrows objects from $alternate"
+            for mirror in "$OWN_MIRROR" "$OTHER_MIRROR" "$(dirname "$alternate")"; do
               for hook in reference-transaction post-checkout; do
                 attempt "hook $hook in $mirror" sh -c 'printf "#!/bin/sh\ntouch \"%s\"\n" "$1" > "$2/hooks/$3" && chmod +x "$2/hooks/$3"' _ "$MARKER" "$mirror" "$hook"
               done
@@ -295,6 +298,7 @@ public sealed class HostilePipelineTests : PipelineTestBase
             Assert.That(again.CommitSha, Is.EqualTo(repository.HeadSha), "the second run fetched the new commit into the project's mirror");
             Assert.That(otherAgain.Status, Is.EqualTo("success"), otherAgain.ToString());
             Assert.That(File.Exists(marker), Is.False, "a hook planted by a step ran on the server");
+            Assert.That(lines, Has.None.Contains("borrows objects"), "the workspace is a copy that names no mirror");
             foreach (var mirror in new[] { ownMirror, otherMirror })
             {
                 Assert.That(File.Exists(Path.Combine(mirror, "hooks", "reference-transaction")), Is.False, mirror);

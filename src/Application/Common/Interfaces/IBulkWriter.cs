@@ -6,6 +6,9 @@ namespace Comet.Application.Common.Interfaces;
 /// </summary>
 public interface IBulkWriter
 {
-    /// <summary>Writes <paramref name="rows"/> in one transaction; they are not tracked afterwards.</summary>
+    /// <summary>
+    /// Writes <paramref name="rows"/>, untracked afterwards: in the caller's transaction when there is one, else in
+    /// transactions of about 100 ms each, so other writers (a lease renewal) get their turn between them.
+    /// </summary>
     Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class;
 }

@@ -34,7 +34,8 @@ public sealed class JobExecutor(
         using var timeout = new CancellationTokenSource(jobTimeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
         using var heartbeatStop = new CancellationTokenSource();
-        var heartbeat = lease.KeepAsync(jobId, cancel, heartbeatStop.Token);
+        using var finishing = new CancellationTokenSource();
+        var heartbeat = lease.KeepAsync(jobId, cancel, finishing.Token, heartbeatStop.Token);
         bool TimedOut() => timeout.IsCancellationRequested && !cancel.IsCancellationRequested;
         IJobEnvironment? place = null;
         try
@@ -56,7 +57,9 @@ public sealed class JobExecutor(
             if (TimedOut()) outcome = JobOutcome.Failed($"the job timed out after {DurationParser.Format(jobTimeout)}");
             if (place is not null && outcome.Status != JobStatus.Cancelled)
                 await KeepOutputsAsync(plan, place, outcome.Status == JobStatus.Success);
-            await heartbeatStop.CancelAsync();
+            // The lease is kept until the end is recorded (that write may wait behind others); a renewal that lands
+            // after it finds the job ended and the heartbeat stops quietly.
+            await finishing.CancelAsync();
             await recorder.FinishAsync(jobId, plan.Spec, outcome.Status, outcome.Note);
         }
         finally

@@ -1,3 +1,4 @@
+using Comet.Application.Common;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
@@ -13,7 +14,7 @@ namespace Comet.Application.Runs.Execution;
 /// context while steps run, so the lease heartbeat, step saves and report inserts never share one (EF contexts are
 /// not safe for concurrent use: a shared one once stopped the heartbeat while the run still ended "success").
 /// </summary>
-public sealed class JobRecorder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<JobRecorder> logger)
+public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate gate, TimeProvider clock, ILogger<JobRecorder> logger)
 {
     /// <summary>What the executor needs to know of a claimed job, read once.</summary>
     public async Task<JobPlan> LoadAsync(Guid jobId, CancellationToken cancellationToken)
@@ -103,15 +104,20 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, TimeProvider clock,
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    /// <summary>Extends this node's lease on a running job; false when the job is no longer running here.</summary>
-    public async Task<bool> RenewLeaseAsync(Guid jobId, string node, TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// Extends this node's lease on a running job; false when the job is no longer running here. Synchronous on
+    /// purpose: the heartbeat calls it from a thread of its own (see <see cref="LeaseKeeper"/>).
+    /// </summary>
+    public bool RenewLease(Guid jobId, string node, TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+        // The expiry is reckoned once it is this write's turn, so a wait never makes it stale on arrival.
+        using var turn = gate.Enter(cancellationToken);
         var until = Now() + lease;
-        var renewed = await db.Jobs
+        var renewed = db.Jobs
             .Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.LeaseOwner == node)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, until), cancellationToken);
+            .ExecuteUpdate(s => s.SetProperty(j => j.LeaseExpiresAt, until));
         return renewed > 0;
     }
 
