@@ -17,6 +17,9 @@ public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? se
 
     public string DataDir => dataDir ?? _ownedDataDir!.Path;
 
+    /// <summary>Where this host makes job workspaces: a folder of its own directly under the temp folder, which the sandbox account can pass.</summary>
+    public string WorkDirectory { get; } = Path.Combine(Path.GetTempPath(), $"comet-work-test-{Guid.NewGuid():N}");
+
     /// <summary>The first admin every test orchestrator starts with (unless a test names its own).</summary>
     public const string AdminName = "test-admin";
     public const string AdminPassword = "test-admin-password";
@@ -41,6 +44,8 @@ public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? se
         builder.UseSetting("Comet:DataDir", DataDir);
         builder.UseSetting("Comet:OrchestratorPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Database:Provider", "sqlite");
+        // Job folders of its own, removed with it (the default, /var/tmp/comet-work-{uid}, would keep a node folder per host).
+        builder.UseSetting("Runner:WorkDirectory", WorkDirectory);
         var given = settings ?? new Dictionary<string, string?>();
         if (!given.ContainsKey("Identity:BootstrapAdmin")) builder.UseSetting("Identity:BootstrapAdmin", $"{AdminName}:{AdminPassword}");
         foreach (var (key, value) in given.Where(s => s.Value is not null))
@@ -50,6 +55,15 @@ public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? se
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) _ownedDataDir?.Dispose();
+        if (!disposing) return;
+        _ownedDataDir?.Dispose();
+        try
+        {
+            if (Directory.Exists(WorkDirectory)) Directory.Delete(WorkDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A job folder still being removed by the host's last job; the temp folder is cleaned by the system.
+        }
     }
 }

@@ -33,7 +33,8 @@ public sealed record JobDefinition(
     ArtifactDefinition? Artifacts,
     IReadOnlyDictionary<string, string> Variables,
     IReadOnlyList<WhenRule> When,
-    ReportDefinition? Reports = null);
+    ReportDefinition? Reports = null,
+    bool Network = true);
 
 /// <summary>When a job's artifacts are kept, as in GitLab CI.</summary>
 public enum ArtifactWhen

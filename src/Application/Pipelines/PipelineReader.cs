@@ -9,7 +9,7 @@ namespace Comet.Application.Pipelines;
 internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions limits)
 {
     private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
-    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when"];
+    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network"];
     private static readonly string[] NotImplementedJobKeys = ["environment", "approval", "secrets", "services"];
     private static readonly string[] StepKeys = ["name", "run", "env", "timeout", "continue_on_error"];
     private static readonly string[] WhenKeys = ["event", "branch", "tag", "path"];
@@ -201,6 +201,9 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                     break;
                 case "when":
                     job.When = ReadWhen(item, where);
+                    break;
+                case "network":
+                    job.Network = ReadNetwork(item, where);
                     break;
                 default:
                     if (NotImplementedJobKeys.Contains(key))
@@ -500,6 +503,21 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
         return null;
     }
 
+    /// <summary><c>network: none</c> runs the job's steps without a network (loopback only); <c>default</c> keeps it.</summary>
+    private bool ReadNetwork(YamlNode value, string where)
+    {
+        switch (ReadString(value, $"'network' {where}"))
+        {
+            case "none":
+                return false;
+            case "default" or null:
+                return true;
+            case var other:
+                diagnostics.Error(value.Start, $"'network' {where} must be 'none' or 'default', not '{other}'");
+                return true;
+        }
+    }
+
     private bool? ReadBool(YamlNode value, string what)
     {
         if (value is YamlScalar scalar && scalar.AsBoolean() is { } flag) return flag;
@@ -650,7 +668,8 @@ internal sealed class JobShape(string name, Position namePosition)
     public ReportDefinition? Reports { get; set; }
     public IReadOnlyDictionary<string, string> Variables { get; set; } = NoVariables;
     public IReadOnlyList<WhenRule> When { get; set; } = [];
+    public bool Network { get; set; } = true;
 
     public JobDefinition ToDefinition() => new(Name, Steps, Needs.Select(n => n.Name).ToList(), Stage?.Name, Matrix,
-        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports);
+        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network);
 }

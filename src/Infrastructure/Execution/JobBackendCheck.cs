@@ -14,6 +14,7 @@ public sealed class JobBackendCheck(IJobBackend backend, ILogger<JobBackendCheck
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        InheritedDescriptors.MarkCloseOnExec();
         switch (backend)
         {
             case SandboxBackend sandbox:

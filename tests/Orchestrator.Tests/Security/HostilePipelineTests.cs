@@ -482,6 +482,44 @@ public sealed class HostilePipelineTests : PipelineTestBase
         Assert.That(lines, Is.SupersetOf(new[] { $"head {repository.HeadSha} First commit", "changed files: 0" }));
     }
 
+    [Test]
+    public async Task A_job_with_network_none_reaches_no_service_on_the_hosts_loopback_and_one_without_it_does()
+    {
+        // A service on the host's loopback, as the orchestrator's API or a local database would be.
+        using var service = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        service.Start();
+        var port = ((System.Net.IPEndPoint)service.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        const string Connect = "attempt loopback bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT && echo connected'\n";
+        var (_, offline) = await ProjectWithAsync(Probe(Connect, "    network: none\n"));
+        var (_, online) = await ProjectWithAsync(Probe(Connect));
+
+        var (offlineRun, offlineLines) = await RunProbeAsync(offline.Slug, new() { ["PORT"] = port });
+        var (_, onlineLines) = await RunProbeAsync(online.Slug, new() { ["PORT"] = port });
+
+        Assert.Multiple(() =>
+        {
+            AssertDenied(offlineLines, "loopback");
+            Assert.That(onlineLines, Has.Some.StartsWith("GOT loopback: connected"), "the control: with the network on, the host's loopback answers");
+        });
+        var raw = await Client.ReadLogAsync(offlineRun, offlineRun.Job("probe"));
+        Assert.That(raw, Does.Contain("network off"), "the job's log header says the network was off");
+    }
+
+    [Test]
+    public async Task A_step_holds_no_file_descriptor_of_the_servers_beyond_its_own_output()
+    {
+        var (_, project) = await ProjectWithAsync(Probe("""
+            echo "descriptors of the step's shell:"
+            ls -1 /proc/$$/fd
+            """ + "\n"));
+
+        var (_, lines) = await RunProbeAsync(project.Slug, []);
+
+        // Listed by a child (ls), so that listing opens nothing in the shell whose descriptors are listed.
+        var listed = lines.SkipWhile(l => l != "descriptors of the step's shell:").Skip(1).TakeWhile(l => l != Finished).ToList();
+        Assert.That(listed, Is.EqualTo(new[] { "0", "1", "2" }), "stdin, stdout and stderr only: nothing the server inherited or opened");
+    }
+
     /// <summary>A pipeline of one job, <c>probe</c>, whose one step is the prelude, <paramref name="script"/> and the closing line.</summary>
     private static string Probe(string script, string extras = "")
     {

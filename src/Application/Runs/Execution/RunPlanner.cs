@@ -122,7 +122,8 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
             environment,
             definition.Timeout,
             definition.Reports,
-            definition.Artifacts);
+            definition.Artifacts,
+            definition.Network);
     }
 
     private static void AddJob(PipelineRun run, PlannedJob planned, JobSpec spec, string storedSpec, TriggerContext context, DateTime now)
