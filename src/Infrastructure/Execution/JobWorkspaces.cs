@@ -92,8 +92,10 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
         if (parts.Length != 2 || !int.TryParse(parts[0], out var pid) || pid <= 1) return;
         if (StartTimeOf(pid) != parts[1]) return;
         logger.LogWarning("Ending step process group {Pid} left running by a lost job ({Folder})", pid, folder.Root);
-        foreach (var child in ProcessGroup.DescendantsOutsideGroup(pid)) ProcessGroup.KillProcess(child);
+        // A local step leads its group; a sandbox's wrapper does not (its pid namespace ends with it): end both.
+        foreach (var child in ProcessGroup.Descendants(pid)) ProcessGroup.KillProcess(child);
         ProcessGroup.Kill(pid);
+        ProcessGroup.KillProcess(pid);
     }
 
     /// <summary>Field 22 of /proc/pid/stat: when the process started, in clock ticks since boot.</summary>

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace Comet.Infrastructure.Execution;
 
 /// <summary>
-/// One long-lived thread that starts the step processes. A parent-death signal (bwrap's --die-with-parent, setpriv's
-/// --pdeathsig) fires when the thread that forked the child exits, not the process: started from a thread-pool
+/// One long-lived thread that starts the step processes. A parent-death signal (bwrap's --die-with-parent)
+/// fires when the thread that forked the child exits, not the process: started from a thread-pool
 /// thread, a step would be killed whenever the pool retired that thread. Forked from here, it dies only with the
 /// orchestrator — which is exactly what a kill -9 of the server must do to it.
 /// </summary>

@@ -29,7 +29,13 @@ internal static class ProcessGroup
     /// Descendants of <paramref name="leaderPid"/> that left its group (<c>setsid</c>, a daemon's own
     /// session). Found through /proc while the leader still links them; once it dies they belong to init.
     /// </summary>
-    public static IReadOnlyList<int> DescendantsOutsideGroup(int leaderPid)
+    public static IReadOnlyList<int> DescendantsOutsideGroup(int leaderPid) =>
+        DescendantsOf(leaderPid).Where(d => d.Group != leaderPid).Select(d => d.Pid).ToList();
+
+    /// <summary>Every descendant of <paramref name="pid"/>, in or out of its group, found through /proc.</summary>
+    public static IReadOnlyList<int> Descendants(int pid) => DescendantsOf(pid).Select(d => d.Pid).ToList();
+
+    private static List<(int Pid, int Group)> DescendantsOf(int leaderPid)
     {
         var children = new Dictionary<int, List<(int Pid, int Group)>>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -44,18 +50,18 @@ internal static class ProcessGroup
             if (!children.TryGetValue(parent, out var list)) children[parent] = list = [];
             list.Add((pid, group));
         }
-        var outside = new List<int>();
+        var found = new List<(int Pid, int Group)>();
         var pending = new Stack<int>([leaderPid]);
         while (pending.TryPop(out var current))
         {
             if (!children.TryGetValue(current, out var list)) continue;
-            foreach (var (pid, group) in list)
+            foreach (var child in list)
             {
-                if (group != leaderPid) outside.Add(pid);
-                pending.Push(pid);
+                found.Add(child);
+                pending.Push(child.Pid);
             }
         }
-        return outside;
+        return found;
     }
 
     // DllImport rather than LibraryImport: the source-generated form needs unsafe code enabled.

@@ -57,12 +57,13 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
             account.Own(folder.Root);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(TimeSpan.FromSeconds(20));
-            var result = await Cli.Wrap("env")
-                .WithArguments(["--default-signal=PIPE", "setsid", .. Command(account, folder, network: false, ["true"])])
+            var trial = Cli.Wrap("env")
+                .WithArguments(["--default-signal=PIPE", .. Command(account, folder, network: false, ["true"])])
                 .WithWorkingDirectory("/")
                 .WithEnvironmentVariables(StepProcess.ExactEnvironment(StepProcess.WithBasics(new Dictionary<string, string>())))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(limit.Token);
+                .WithValidation(CommandResultValidation.None);
+            if (account.Switches) trial = trial.WithCredentials(c => c.SetUserName(account.Name));
+            var result = await trial.ExecuteBufferedAsync(limit.Token);
             if (result.ExitCode == 0) return null;
             var why = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? $"exit code {result.ExitCode}";
             return $"bubblewrap cannot create the sandbox as '{account.Name}': {why}";
@@ -78,17 +79,14 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
     }
 
     /// <summary>
-    /// The command line after <c>env --default-signal=PIPE setsid</c>: drop to the account (when the server is root), the rlimits, bwrap and
-    /// the program. Every argument is its own list item; the script is never pasted into a command line.
+    /// The command line after <c>env --default-signal=PIPE</c>, run as the account (switched in the child before exec,
+    /// when the server is root): the rlimits, bwrap and the program. Every argument is its own list item; the script is
+    /// never pasted into a command line.
     /// </summary>
     internal IReadOnlyList<string> Command(SandboxAccount account, JobFolder folder, bool network, IReadOnlyList<string> program)
     {
         var options = runner.Value;
         var args = new List<string>();
-        if (account.Switches)
-        {
-            args.AddRange(["setpriv", $"--reuid={account.Uid}", $"--regid={account.Gid}", "--clear-groups", "--pdeathsig=KILL", "--"]);
-        }
         var limits = new List<string>();
         if (options.SandboxMaxProcesses > 0) limits.Add($"--nproc={options.SandboxMaxProcesses}");
         if (options.JobMemoryBytes > 0) limits.Add($"--as={options.JobMemoryBytes}");
@@ -167,7 +165,7 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
             }
             var command = backend.Command(account, Folder, Setup.Network, ["bash", "-eo", "pipefail", "-c", launch.Script]);
             return process.RunAsync(command, "/", StepProcess.WithBasics(launch.Environment), launch.Timeout, log,
-                leaderIsTheStep: false, pid => JobWorkspaces.NoteStep(Folder, pid), cancellationToken);
+                StepShape.Sandbox, account.Switches ? account.Name : null, pid => JobWorkspaces.NoteStep(Folder, pid), cancellationToken);
         }
     }
 }

@@ -10,35 +10,33 @@ namespace Comet.Infrastructure.Execution;
 
 /// <summary>
 /// Runs one step's command line through CliWrap and streams its output, a bounded line at a time, into the step's
-/// log. The command starts with <c>env --default-signal=PIPE setsid</c>, so the step leads a process group of its own
-/// and a writer into a closed pipe ends as it would in a terminal (.NET ignores SIGPIPE, and children inherit that).
-/// Its environment is exactly the one given: nothing of the orchestrator's (its database password) is inherited.
-/// Cancel and timeout stop the whole tree: SIGTERM, then SIGKILL after the grace period.
+/// log. The command starts with <c>env --default-signal=PIPE</c>, so a writer into a closed pipe ends as it would in a
+/// terminal (.NET ignores SIGPIPE, and children inherit that). Its environment is exactly the one given: nothing of
+/// the orchestrator's (its database password) is inherited. Cancel and timeout stop the whole tree: SIGTERM, then
+/// SIGKILL after the grace period.
 /// </summary>
 internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
 {
-    private static readonly string[] Prefix = ["--default-signal=PIPE", "setsid"];
     private static readonly TimeSpan LeaderCheck = TimeSpan.FromMilliseconds(100);
 
-    /// <param name="command">The program and arguments to run after <c>env --default-signal=PIPE setsid</c>.</param>
-    /// <param name="leaderIsTheStep">
-    /// True when the group leader is the step's own shell (it gets SIGTERM first, with its group). False when it is a
-    /// wrapper whose death ends the step at once (bwrap): its descendants get SIGTERM and the grace period, it gets
-    /// SIGKILL last.
-    /// </param>
+    /// <param name="command">The program and arguments to run after <c>env --default-signal=PIPE</c>.</param>
+    /// <param name="shape">How the step's processes are held together, and so how they are stopped.</param>
+    /// <param name="userName">The account to run as (set in the child before exec); null: the server's own.</param>
     /// <param name="started">Told the leader's pid as soon as it runs (leftovers are found by it after a crash).</param>
     public async Task<StepOutcome> RunAsync(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        TimeSpan? timeout, IStepLogWriter log, bool leaderIsTheStep, Action<int>? started, CancellationToken cancellationToken)
+        TimeSpan? timeout, IStepLogWriter log, StepShape shape, string? userName, Action<int>? started, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        IEnumerable<string> prefix = shape == StepShape.ProcessGroup ? ["--default-signal=PIPE", "setsid"] : ["--default-signal=PIPE"];
         var cli = Cli.Wrap("env")
-            .WithArguments([.. Prefix, .. command])
+            .WithArguments([.. prefix, .. command])
             .WithWorkingDirectory(workingDirectory)
             .WithEnvironmentVariables(ExactEnvironment(environment))
             .WithStandardInputPipe(PipeSource.Null) // a step never waits for a keyboard
             .WithStandardOutputPipe(ToLog(log))
             .WithStandardErrorPipe(ToLog(log))
             .WithValidation(CommandResultValidation.None);
+        if (userName is not null) cli = cli.WithCredentials(c => c.SetUserName(userName));
 
         CommandTask<CommandResult> running;
         try
@@ -63,11 +61,12 @@ internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
         catch (OperationCanceledException)
         {
             killed = true;
-            await StopTreeAsync(running, pid, leaderIsTheStep);
+            await StopTreeAsync(running, pid, shape);
         }
 
-        // Background children may still hold the output pipes open; a step's leftovers do not outlive it.
-        if (ProcessGroup.IsAlive(pid)) ProcessGroup.Kill(pid);
+        // Background children may still hold the output pipes open; a step's leftovers do not outlive it. (In a
+        // sandbox the step's pid namespace ended with it, and every process in it.)
+        if (shape == StepShape.ProcessGroup && ProcessGroup.IsAlive(pid)) ProcessGroup.Kill(pid);
         var result = await WithinAsync(running, TimeSpan.FromSeconds(5));
 
         if (!killed)
@@ -98,15 +97,25 @@ internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
         }
     }
 
-    private async Task StopTreeAsync(CommandTask<CommandResult> running, int pid, bool leaderIsTheStep)
+    private async Task StopTreeAsync(CommandTask<CommandResult> running, int pid, StepShape shape)
     {
-        var escaped = ProcessGroup.DescendantsOutsideGroup(pid);
-        if (leaderIsTheStep) ProcessGroup.Terminate(pid);
-        foreach (var child in escaped) ProcessGroup.TerminateProcess(child);
+        if (shape == StepShape.ProcessGroup)
+        {
+            var escaped = ProcessGroup.DescendantsOutsideGroup(pid);
+            ProcessGroup.Terminate(pid);
+            foreach (var child in escaped) ProcessGroup.TerminateProcess(child);
+            if (await WithinAsync(running, killGracePeriod) is null)
+                logger.LogInformation("Step process {Pid} ignored SIGTERM; killing its group", pid);
+            ProcessGroup.Kill(pid);
+            foreach (var child in escaped) ProcessGroup.KillProcess(child);
+            return;
+        }
+        // The wrapper's descendants are the step's processes: they get SIGTERM and the grace period; the wrapper
+        // itself goes last, and its pid namespace with it.
+        foreach (var child in ProcessGroup.Descendants(pid)) ProcessGroup.TerminateProcess(child);
         if (await WithinAsync(running, killGracePeriod) is null)
-            logger.LogInformation("Step process {Pid} ignored SIGTERM; killing its group", pid);
-        ProcessGroup.Kill(pid);
-        foreach (var child in escaped) ProcessGroup.KillProcess(child);
+            logger.LogInformation("Sandboxed step {Pid} ignored SIGTERM; killing its sandbox", pid);
+        ProcessGroup.KillProcess(pid);
     }
 
     /// <summary>CliWrap's result, or null when the process (and its output) did not end within <paramref name="wait"/>.</summary>
@@ -146,4 +155,17 @@ internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
 
     private static PipeTarget ToLog(IStepLogWriter log) =>
         PipeTarget.Create((stream, _) => LineReader.PumpAsync(new StreamReader(stream, Encoding.UTF8), log.WriteLineAsync));
+}
+
+/// <summary>How a step's processes are held together, which says how they are stopped.</summary>
+internal enum StepShape
+{
+    /// <summary>The step's shell leads a process group of its own (<c>setsid</c>); the group is signalled.</summary>
+    ProcessGroup,
+
+    /// <summary>
+    /// A wrapper (bwrap) whose death ends every process of the step at once (a pid namespace): its descendants are
+    /// asked to stop, then the wrapper is killed.
+    /// </summary>
+    Sandbox,
 }
