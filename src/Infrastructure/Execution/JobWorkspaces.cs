@@ -10,13 +10,11 @@ namespace Comet.Infrastructure.Execution;
 /// <summary>
 /// {Runner:WorkDirectory}/{node}/{job}/workspace and …/home: each job its own, so parallel jobs never share files.
 /// Outside the data folder, so that the sandbox account can reach its job's folder without reaching the server's
-/// files; the work and node folders can be passed through but not listed (0711). The step that runs in a folder
-/// is noted in it (pid and start time), so a restart after a crash can end what a lost job left running.
+/// files; the work and node folders can be passed through but not listed (0711). A restart after a crash finds what
+/// a lost job left running by the folder it names, and ends it.
 /// </summary>
 public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity node, ILogger<JobWorkspaces> logger)
 {
-    private const string StepFile = "step.pid";
-
     public string NodeRoot => Path.Combine(WorkRoot(runner.Value), node.Id);
 
     public static string WorkRoot(RunnerOptions options) =>
@@ -52,16 +50,9 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
         if (Directory.Exists(folder.Root)) Directory.Delete(folder.Root, recursive: true);
     }
 
-    /// <summary>Notes the running step's process group leader; see <see cref="RemoveLeftovers"/>.</summary>
-    public static void NoteStep(JobFolder folder, int pid)
-    {
-        if (StartTimeOf(pid) is { } started) File.WriteAllText(Path.Combine(folder.Root, StepFile), $"{pid} {started}");
-    }
-
     /// <summary>
     /// After a restart: every job folder of this node belongs to a job that was lost (the dispatcher marks those jobs
-    /// at the same moment). Ends the process group a folder notes, if that very process still runs (same pid and start
-    /// time, so a reused pid is never hit), and removes the folder. Returns the folders removed.
+    /// at the same moment). Ends the processes still working in it and removes it. Returns the folders removed.
     /// </summary>
     public int RemoveLeftovers()
     {
@@ -72,7 +63,7 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
             var folder = new JobFolder(root);
             try
             {
-                EndNotedStep(folder);
+                EndProcessesOf(folder);
                 Delete(folder);
                 removed++;
             }
@@ -84,34 +75,61 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
         return removed;
     }
 
-    private void EndNotedStep(JobFolder folder)
+    /// <summary>
+    /// The processes a lost job left: a sandbox names the job's workspace on its command line (<c>--bind</c>), a local
+    /// step in its environment (<c>COMET_WORKSPACE</c>). Each is killed with its process group when it leads one of
+    /// its own (a local step's <c>setsid</c>); a sandbox takes its pid namespace with it.
+    /// </summary>
+    private void EndProcessesOf(JobFolder folder)
     {
-        var file = Path.Combine(folder.Root, StepFile);
-        if (!File.Exists(file)) return;
-        var parts = File.ReadAllText(file).Split(' ');
-        if (parts.Length != 2 || !int.TryParse(parts[0], out var pid) || pid <= 1) return;
-        if (StartTimeOf(pid) != parts[1]) return;
-        logger.LogWarning("Ending step process group {Pid} left running by a lost job ({Folder})", pid, folder.Root);
-        // A local step leads its group; a sandbox's wrapper does not (its pid namespace ends with it): end both.
-        foreach (var child in ProcessGroup.Descendants(pid)) ProcessGroup.KillProcess(child);
-        ProcessGroup.Kill(pid);
-        ProcessGroup.KillProcess(pid);
+        var ownGroup = getpgrp();
+        foreach (var pid in ProcessesNaming(folder.Workspace))
+        {
+            logger.LogWarning("Ending process {Pid} left running by a lost job ({Folder})", pid, folder.Root);
+            ProcessGroup.KillProcess(pid);
+            if (GroupOf(pid) is { } group && group == pid && group != ownGroup) ProcessGroup.Kill(group);
+        }
     }
 
-    /// <summary>Field 22 of /proc/pid/stat: when the process started, in clock ticks since boot.</summary>
-    private static string? StartTimeOf(int pid)
+    private static IEnumerable<int> ProcessesNaming(string workspace)
+    {
+        var inEnvironment = "COMET_WORKSPACE=" + workspace + "\0";
+        var onCommandLine = "\0" + workspace + "\0";
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            string cmdline, environ;
+            try
+            {
+                cmdline = "\0" + File.ReadAllText(Path.Combine(dir, "cmdline"));
+                environ = File.ReadAllText(Path.Combine(dir, "environ"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue; // ended meanwhile, or not ours to read
+            }
+            if (cmdline.Contains(onCommandLine, StringComparison.Ordinal) || environ.Contains(inEnvironment, StringComparison.Ordinal))
+                yield return pid;
+        }
+    }
+
+    /// <summary>Field 5 of /proc/pid/stat: the process group.</summary>
+    private static int? GroupOf(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return fields.Length > 19 ? fields[19] : null;
+            return fields.Length > 2 && int.TryParse(fields[2], out var group) ? group : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    [DllImport("libc")]
+    private static extern int getpgrp();
 
     [DllImport("libc")]
     private static extern uint getuid();

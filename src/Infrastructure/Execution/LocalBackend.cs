@@ -38,6 +38,6 @@ public sealed class LocalBackend(JobWorkspaces workspaces, IGitRepositories git,
         public override Task<StepOutcome> RunStepAsync(StepLaunch launch, IStepLogWriter log, CancellationToken cancellationToken) =>
             process.RunAsync(["bash", "-eo", "pipefail", "-c", launch.Script], Folder.Workspace,
                 StepProcess.WithBasics(launch.Environment, "PATH", "LANG", "TZ", "DOTNET_ROOT"), launch.Timeout, log,
-                StepShape.ProcessGroup, userName: null, pid => JobWorkspaces.NoteStep(Folder, pid), cancellationToken);
+                StepShape.ProcessGroup, userName: null, cancellationToken);
     }
 }

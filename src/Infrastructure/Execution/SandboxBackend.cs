@@ -165,7 +165,7 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
             }
             var command = backend.Command(account, Folder, Setup.Network, ["bash", "-eo", "pipefail", "-c", launch.Script]);
             return process.RunAsync(command, "/", StepProcess.WithBasics(launch.Environment), launch.Timeout, log,
-                StepShape.Sandbox, account.Switches ? account.Name : null, pid => JobWorkspaces.NoteStep(Folder, pid), cancellationToken);
+                StepShape.Sandbox, account.Switches ? account.Name : null, cancellationToken);
         }
     }
 }

@@ -22,9 +22,8 @@ internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
     /// <param name="command">The program and arguments to run after <c>env --default-signal=PIPE</c>.</param>
     /// <param name="shape">How the step's processes are held together, and so how they are stopped.</param>
     /// <param name="userName">The account to run as (set in the child before exec); null: the server's own.</param>
-    /// <param name="started">Told the leader's pid as soon as it runs (leftovers are found by it after a crash).</param>
     public async Task<StepOutcome> RunAsync(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        TimeSpan? timeout, IStepLogWriter log, StepShape shape, string? userName, Action<int>? started, CancellationToken cancellationToken)
+        TimeSpan? timeout, IStepLogWriter log, StepShape shape, string? userName, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         IEnumerable<string> prefix = shape == StepShape.ProcessGroup ? ["--default-signal=PIPE", "setsid"] : ["--default-signal=PIPE"];
@@ -49,7 +48,6 @@ internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
             return new StepOutcome(127, false, false, clock.Elapsed);
         }
         var pid = running.ProcessId;
-        started?.Invoke(pid);
 
         using var limit = timeout is { } span ? new CancellationTokenSource(span) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);

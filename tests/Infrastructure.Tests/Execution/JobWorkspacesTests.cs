@@ -55,42 +55,59 @@ public sealed class JobWorkspacesTests
     }
 
     [Test]
-    public async Task After_a_crash_the_step_a_job_folder_notes_is_ended_and_the_folder_removed()
+    public async Task After_a_crash_the_processes_naming_a_job_folder_are_ended_with_their_group_and_the_folder_removed()
     {
         var workspaces = Workspaces();
         var folder = workspaces.Create(Guid.NewGuid());
-        using var leftover = Process.Start(new ProcessStartInfo("setsid", ["sleep", "300"]) { UseShellExecute = false })!;
-        JobWorkspaces.NoteStep(folder, leftover.Id);
+        // A local step (its environment names the workspace, it leads a group with a child) and a sandbox (bwrap
+        // names the workspace on its command line).
+        var local = new ProcessStartInfo("setsid", ["bash", "-c", "sleep 300 & wait"]) { UseShellExecute = false };
+        local.Environment["COMET_WORKSPACE"] = folder.Workspace;
+        using var step = Process.Start(local)!;
+        using var sandbox = Process.Start(new ProcessStartInfo("bash", ["-c", "sleep 300; true", "--bind", folder.Workspace, "/workspace"]) { UseShellExecute = false })!;
+        var child = await ChildOfAsync(step.Id);
 
         var removed = workspaces.RemoveLeftovers();
 
         Assert.That(removed, Is.EqualTo(1));
         Assert.That(Directory.Exists(folder.Root), Is.False);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await leftover.WaitForExitAsync(wait.Token);
-        Assert.That(leftover.ExitCode, Is.EqualTo(137), "killed by SIGKILL");
+        await step.WaitForExitAsync(wait.Token);
+        await sandbox.WaitForExitAsync(wait.Token);
+        Assert.That(await LiveProcesses.StillRunningAfterAsync(TimeSpan.FromSeconds(5), child), Is.Empty, "the step's child went with its group");
     }
 
     [Test]
-    public void A_noted_pid_that_now_names_another_process_is_left_alone()
+    public void A_process_that_names_another_job_folder_is_left_alone()
     {
         var workspaces = Workspaces();
-        var folder = workspaces.Create(Guid.NewGuid());
-        using var bystander = Process.Start(new ProcessStartInfo("sleep", ["300"]) { UseShellExecute = false })!;
+        var lost = workspaces.Create(Guid.NewGuid());
+        var start = new ProcessStartInfo("sleep", ["300"]) { UseShellExecute = false };
+        start.Environment["COMET_WORKSPACE"] = lost.Workspace + "-not-this-one";
+        using var bystander = Process.Start(start)!;
         try
         {
-            // The same pid with another start time: the noted step ended and the kernel gave its pid to someone else.
-            File.WriteAllText(Path.Combine(folder.Root, "step.pid"), $"{bystander.Id} 1");
-
             workspaces.RemoveLeftovers();
 
             Assert.That(bystander.HasExited, Is.False);
-            Assert.That(Directory.Exists(folder.Root), Is.False);
+            Assert.That(Directory.Exists(lost.Root), Is.False);
         }
         finally
         {
             bystander.Kill();
         }
+    }
+
+    private static async Task<int> ChildOfAsync(int parent)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var children = File.ReadAllText($"/proc/{parent}/task/{parent}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (children.Length > 0) return int.Parse(children[0]);
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"process {parent} started no child");
     }
 
     private static UnixFileMode Mode(string rwx)
