@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
@@ -19,7 +18,7 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
 
     public static string WorkRoot(RunnerOptions options) =>
         string.IsNullOrWhiteSpace(options.WorkDirectory)
-            ? Path.Combine("/var/tmp", $"comet-work-{getuid()}")
+            ? Path.Combine("/var/tmp", $"comet-work-{Posix.getuid()}")
             : Path.GetFullPath(options.WorkDirectory);
 
     /// <summary>A new, empty job folder; the checkout goes in its <c>workspace</c>, which must not exist yet.</summary>
@@ -32,7 +31,7 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
             // The default lives in a world-writable folder: someone may have made it first, or as a link elsewhere.
             if (new DirectoryInfo(passable).LinkTarget is not null)
                 throw new JobBackendException($"the work folder {passable} is a link; remove it or set Runner:WorkDirectory");
-            if (lchown(passable, geteuid(), getegid()) != 0)
+            if (Posix.lchown(passable, Posix.geteuid(), Posix.getegid()) != 0)
                 throw new JobBackendException($"the work folder {passable} belongs to another account; remove it or set Runner:WorkDirectory");
             File.SetUnixFileMode(passable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                                            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
@@ -82,12 +81,12 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
     /// </summary>
     private void EndProcessesOf(JobFolder folder)
     {
-        var ownGroup = getpgrp();
+        var ownGroup = Posix.getpgrp();
         foreach (var pid in ProcessesNaming(folder.Workspace))
         {
             logger.LogWarning("Ending process {Pid} left running by a lost job ({Folder})", pid, folder.Root);
             ProcessGroup.KillProcess(pid);
-            if (GroupOf(pid) is { } group && group == pid && group != ownGroup) ProcessGroup.Kill(group);
+            if (ProcessGroup.GroupOf(pid) is { } group && group == pid && group != ownGroup) ProcessGroup.Kill(group);
         }
     }
 
@@ -112,36 +111,6 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
                 yield return pid;
         }
     }
-
-    /// <summary>Field 5 of /proc/pid/stat: the process group.</summary>
-    private static int? GroupOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return fields.Length > 2 && int.TryParse(fields[2], out var group) ? group : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    [DllImport("libc")]
-    private static extern int getpgrp();
-
-    [DllImport("libc")]
-    private static extern uint getuid();
-
-    [DllImport("libc")]
-    private static extern uint geteuid();
-
-    [DllImport("libc")]
-    private static extern uint getegid();
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int lchown(string path, uint owner, uint group);
 }
 
 /// <summary>One job's folder: <c>workspace</c> (the checkout) and <c>home</c> (HOME for the steps).</summary>

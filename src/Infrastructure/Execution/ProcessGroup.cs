@@ -32,6 +32,9 @@ internal static class ProcessGroup
     public static IReadOnlyList<int> DescendantsOutsideGroup(int leaderPid) =>
         DescendantsOf(leaderPid).Where(d => d.Group != leaderPid).Select(d => d.Pid).ToList();
 
+    /// <summary>The process group of <paramref name="pid"/>, or null when it has ended.</summary>
+    public static int? GroupOf(int pid) => StatOf(pid) is { Group: var group } ? group : null;
+
     /// <summary>Every descendant of <paramref name="pid"/>, in or out of its group, found through /proc.</summary>
     public static IReadOnlyList<int> Descendants(int pid) => DescendantsOf(pid).Select(d => d.Pid).ToList();
 
@@ -40,13 +43,7 @@ internal static class ProcessGroup
         var children = new Dictionary<int, List<(int Pid, int Group)>>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            string stat;
-            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { continue; } // ended meanwhile
-            // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields.Length < 3 || !int.TryParse(fields[1], out var parent) || !int.TryParse(fields[2], out var group)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || StatOf(pid) is not var (parent, group)) continue;
             if (!children.TryGetValue(parent, out var list)) children[parent] = list = [];
             list.Add((pid, group));
         }
@@ -62,6 +59,18 @@ internal static class ProcessGroup
             }
         }
         return found;
+    }
+
+    /// <summary>The parent and the process group, from /proc/pid/stat; null when the process ended meanwhile.</summary>
+    private static (int Parent, int Group)? StatOf(int pid)
+    {
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        if (fields.Length < 3 || !int.TryParse(fields[1], out var parent) || !int.TryParse(fields[2], out var group)) return null;
+        return (parent, group);
     }
 
     // DllImport rather than LibraryImport: the source-generated form needs unsafe code enabled.

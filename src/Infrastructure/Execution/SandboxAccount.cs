@@ -9,13 +9,13 @@ namespace Comet.Infrastructure.Execution;
 /// </summary>
 public sealed record SandboxAccount(string Name, uint Uid, uint Gid, bool Switches)
 {
-    public static bool ServerIsRoot => geteuid() == 0;
+    public static bool ServerIsRoot => Posix.geteuid() == 0;
 
     /// <summary>The account to use, or why there is none (one line for the start-up refusal).</summary>
     public static (SandboxAccount? Account, string? Problem) Resolve(string userName)
     {
         if (!ServerIsRoot)
-            return (new SandboxAccount(Environment.UserName, geteuid(), getegid(), Switches: false), null);
+            return (new SandboxAccount(Environment.UserName, Posix.geteuid(), Posix.getegid(), Switches: false), null);
         foreach (var line in File.ReadLines("/etc/passwd"))
         {
             var fields = line.Split(':');
@@ -44,16 +44,7 @@ public sealed record SandboxAccount(string Name, uint Uid, uint Gid, bool Switch
 
     private void Chown(string path)
     {
-        if (lchown(path, Uid, Gid) != 0)
+        if (Posix.lchown(path, Uid, Gid) != 0)
             throw new IOException($"could not give {path} to the sandbox account: errno {Marshal.GetLastPInvokeError()}");
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int lchown(string path, uint owner, uint group);
-
-    [DllImport("libc")]
-    private static extern uint geteuid();
-
-    [DllImport("libc")]
-    private static extern uint getegid();
 }
