@@ -34,6 +34,7 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
 
     public Task<IJobEnvironment> SetupAsync(JobSetup setup, CancellationToken cancellationToken)
     {
+        _ = Account; // an account that went missing since start fails the job here, saying so
         var folder = workspaces.Create(setup.JobId);
         var process = new StepProcess(runner.Value.KillGracePeriod, logger);
         return Task.FromResult<IJobEnvironment>(new SandboxJobEnvironment(this, setup, folder, workspaces, git, files, process));

@@ -108,6 +108,25 @@ public sealed class JobExecutorTests
     }
 
     [Test]
+    public async Task A_step_the_backend_cannot_run_fails_with_the_reason_in_its_log_and_the_job_still_ends()
+    {
+        _backend.StepFailures["make"] = new IOException("No space left on device");
+        var jobId = await ClaimedJobAsync(Steps("make", "echo never"));
+
+        await ExecuteAsync(jobId);
+
+        var job = await JobAsync(jobId);
+        var log = await LogLinesAsync(jobId, 0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_backend.Calls, Is.EqualTo(new[] { "setup abc123", "checkout", "run make", "destroy" }));
+            Assert.That(job.Status, Is.EqualTo(JobStatus.Failed));
+            Assert.That(job.Steps.OrderBy(s => s.Index).Select(s => s.Status), Is.EqualTo(new[] { StepStatus.Failed, StepStatus.Skipped }));
+            Assert.That(log, Does.Contain("[comet] the step could not be run: No space left on device"));
+        });
+    }
+
+    [Test]
     public async Task Reports_are_read_as_streams_from_the_environment_after_the_steps()
     {
         _backend.Files["reports/junit.xml"] = Encoding.UTF8.GetBytes(

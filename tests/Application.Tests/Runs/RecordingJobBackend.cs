@@ -18,6 +18,9 @@ internal sealed class RecordingJobBackend : IJobBackend
 
     public Exception? CheckoutFailure { get; set; }
 
+    /// <summary>Thrown when the step with this script is asked to run (its environment broke underneath it).</summary>
+    public Dictionary<string, Exception> StepFailures { get; } = new();
+
     /// <summary>Files a step "leaves" in the workspace, by relative path.</summary>
     public ConcurrentDictionary<string, byte[]> Files { get; } = new();
 
@@ -50,6 +53,7 @@ internal sealed class RecordingJobBackend : IJobBackend
         public async Task<StepOutcome> RunStepAsync(StepLaunch launch, IStepLogWriter log, CancellationToken cancellationToken)
         {
             backend.Calls.Enqueue($"run {launch.Script}");
+            if (backend.StepFailures.TryGetValue(launch.Script, out var failure)) throw failure;
             await log.WriteLineAsync($"ran {launch.Script} in {launch.Environment["COMET_WORKSPACE"]}");
             var code = backend.ExitCodes.GetValueOrDefault(launch.Script);
             return new StepOutcome(code, false, false, TimeSpan.FromMilliseconds(1));

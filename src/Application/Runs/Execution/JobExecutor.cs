@@ -114,7 +114,7 @@ public sealed class JobExecutor(
                 first = false;
                 var stepEnvironment = new Dictionary<string, string>(environment);
                 foreach (var (name, value) in stepSpec.Environment) stepEnvironment[name] = value;
-                outcome = await place.RunStepAsync(new StepLaunch(stepSpec.Run, stepEnvironment, stepSpec.Timeout), log, cancellationToken);
+                outcome = await RunStepAsync(place, new StepLaunch(stepSpec.Run, stepEnvironment, stepSpec.Timeout), log, cancellationToken);
                 if (outcome.Cancelled && jobTimedOut())
                     await log.WriteLineAsync($"[comet] the job timed out after {DurationParser.Format(jobTimeout)}; this step was stopped");
             }
@@ -126,6 +126,21 @@ public sealed class JobExecutor(
             if (status == StepStatus.Failed && !stepSpec.ContinueOnError) return JobOutcome.Failed(null);
         }
         return JobOutcome.Success();
+    }
+
+    /// <summary>A step the backend could not run (its environment broke underneath it) failed, and its log says why.</summary>
+    private async Task<StepOutcome> RunStepAsync(IJobEnvironment place, StepLaunch launch, IStepLogWriter log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await place.RunStepAsync(launch, log, cancellationToken);
+        }
+        catch (Exception ex) when (ex is JobBackendException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(ex, "The job backend could not run a step");
+            await log.WriteLineAsync($"[comet] the step could not be run: {ex.Message}");
+            return new StepOutcome(null, false, false, TimeSpan.Zero);
+        }
     }
 
     /// <summary>
