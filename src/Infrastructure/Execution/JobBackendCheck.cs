@@ -9,8 +9,9 @@ namespace Comet.Infrastructure.Execution;
 /// <summary>
 /// At start: the sandbox backend must work here, or the server refuses to start and says why in one line; it never
 /// falls back to running steps unsandboxed. The local backend is an explicit choice, and a warning says what it means.
+/// At stop, the node's work folder is removed when no job folder is left in it.
 /// </summary>
-public sealed class JobBackendCheck(IJobBackend backend, ILogger<JobBackendCheck> logger) : IHostedService
+public sealed class JobBackendCheck(IJobBackend backend, JobWorkspaces workspaces, ILogger<JobBackendCheck> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,5 +33,10 @@ public sealed class JobBackendCheck(IJobBackend backend, ILogger<JobBackendCheck
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>A node that stops with no job folder left takes its empty node folder away too.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        workspaces.RemoveNodeRootIfEmpty();
+        return Task.CompletedTask;
+    }
 }

@@ -44,6 +44,18 @@ public sealed class JobWorkspaces(IOptions<RunnerOptions> runner, INodeIdentity 
         return folder;
     }
 
+    public void RemoveNodeRootIfEmpty()
+    {
+        try
+        {
+            if (Directory.Exists(NodeRoot) && !Directory.EnumerateFileSystemEntries(NodeRoot).Any()) Directory.Delete(NodeRoot);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A job folder appeared meanwhile, or the folder is not ours to remove: it stays, as it would have.
+        }
+    }
+
     public void Delete(JobFolder folder)
     {
         if (Directory.Exists(folder.Root)) Directory.Delete(folder.Root, recursive: true);
