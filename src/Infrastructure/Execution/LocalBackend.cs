@@ -13,6 +13,9 @@ namespace Comet.Infrastructure.Execution;
 public sealed class LocalBackend(JobWorkspaces workspaces, IGitRepositories git, IWorkspaceFiles files, IOptions<RunnerOptions> options,
     ILogger<LocalBackend> logger) : IJobBackend
 {
+    /// <summary>The server's own settings a local step keeps: where its tools are, and its language and time zone.</summary>
+    private static readonly IReadOnlySet<string> FromServer = new HashSet<string>(StringComparer.Ordinal) { "PATH", "LANG", "TZ", "DOTNET_ROOT" };
+
     public string Name => JobBackendNames.Local;
 
     public int RemoveLeftovers() => workspaces.RemoveLeftovers();
@@ -37,7 +40,7 @@ public sealed class LocalBackend(JobWorkspaces workspaces, IGitRepositories git,
 
         public override Task<StepOutcome> RunStepAsync(StepLaunch launch, IStepLogWriter log, CancellationToken cancellationToken) =>
             process.RunAsync(["bash", "-eo", "pipefail", "-c", launch.Script], Folder.Workspace,
-                StepProcess.WithBasics(launch.Environment, "PATH", "LANG", "TZ", "DOTNET_ROOT"), launch.Timeout, log,
+                launch.Environment, FromServer, launch.Timeout, log,
                 StepShape.ProcessGroup, userName: null, cancellationToken);
     }
 }

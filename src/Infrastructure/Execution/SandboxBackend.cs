@@ -1,6 +1,4 @@
 using System.Globalization;
-using CliWrap;
-using CliWrap.Buffered;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
@@ -23,8 +21,16 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
     public const string HomePath = "/home/comet";
 
     private readonly Lazy<SandboxAccount> _account = new(() =>
-        SandboxAccount.Resolve(runner.Value.SandboxUser) is { Account: { } account } ? account
-            : throw new JobBackendException(SandboxAccount.Resolve(runner.Value.SandboxUser).Problem!));
+    {
+        var (account, problem) = SandboxAccount.Resolve(runner.Value.SandboxUser);
+        return account ?? throw new JobBackendException(problem!);
+    });
+
+    /// <summary>The sandbox's file system from the host's, the same for every step of this node: worked out once.</summary>
+    private readonly Lazy<IReadOnlyList<string>> _hostLayout = new(() => HostLayout(runner.Value, comet.Value));
+
+    /// <summary>A step sees nothing of the server's environment: PATH and LANG come from the defaults.</summary>
+    private static readonly IReadOnlySet<string> NothingFromServer = new HashSet<string>();
 
     public string Name => JobBackendNames.Sandbox;
 
@@ -50,33 +56,43 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
         if (account is null) return problem;
         if (!File.Exists("/usr/bin/bwrap"))
             return "bubblewrap (/usr/bin/bwrap) is not installed; install it (apt-get install bubblewrap; ./dev.sh does) or choose Runner:Backend=local for trusted single-user set-ups";
-        JobFolder? folder = null;
         try
         {
-            folder = workspaces.Create(Guid.Empty);
+            // The trial runs exactly as a job's step would: the same folder hand-over, launcher, account and command line.
+            var folder = workspaces.Create(Guid.Empty);
             Directory.CreateDirectory(folder.Workspace);
-            account.Own(folder.Root);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(TimeSpan.FromSeconds(20));
-            var trial = Cli.Wrap("env")
-                .WithArguments(["--default-signal=PIPE", .. Command(account, folder, network: false, ["true"])])
-                .WithWorkingDirectory("/")
-                .WithEnvironmentVariables(StepProcess.ExactEnvironment(StepProcess.WithBasics(new Dictionary<string, string>())))
-                .WithValidation(CommandResultValidation.None);
-            if (account.Switches) trial = trial.WithCredentials(c => c.SetUserName(account.Name));
-            var result = await trial.ExecuteBufferedAsync(limit.Token);
-            if (result.ExitCode == 0) return null;
-            var why = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? $"exit code {result.ExitCode}";
+            var setup = new JobSetup(Guid.Empty, Guid.Empty, "", Network: false);
+            await using var trial = new SandboxJobEnvironment(this, setup, folder, workspaces, git, files,
+                new StepProcess(runner.Value.KillGracePeriod, logger));
+            var output = new KeptLines();
+            var outcome = await trial.RunStepAsync(new StepLaunch("true", new Dictionary<string, string>(), TrialTimeout), output, cancellationToken);
+            if (outcome.Succeeded) return null;
+            var why = outcome.TimedOut ? $"a trial step did not end within {TrialTimeout.TotalSeconds:0} s"
+                : output.Lines.FirstOrDefault()?.Trim() ?? $"exit code {outcome.ExitCode}";
             return $"bubblewrap cannot create the sandbox as '{account.Name}': {why}";
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException or JobBackendException)
         {
             return $"the sandbox could not be tried: {ex.Message}";
         }
-        finally
+    }
+
+    private static readonly TimeSpan TrialTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>The trial step's output, for the one-line refusal (bwrap says why on its first line).</summary>
+    private sealed class KeptLines : IStepLogWriter
+    {
+        public List<string> Lines { get; } = [];
+
+        public bool Truncated => false;
+
+        public ValueTask WriteLineAsync(string line)
         {
-            try { if (folder is not null) workspaces.Delete(folder); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            lock (Lines) Lines.Add(line);
+            return ValueTask.CompletedTask;
         }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -84,7 +100,7 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
     /// when the server is root): the rlimits, bwrap and the program. Every argument is its own list item; the script is
     /// never pasted into a command line.
     /// </summary>
-    internal IReadOnlyList<string> Command(SandboxAccount account, JobFolder folder, bool network, IReadOnlyList<string> program)
+    internal IReadOnlyList<string> Command(JobFolder folder, bool network, IReadOnlyList<string> program)
     {
         var options = runner.Value;
         var args = new List<string>();
@@ -96,6 +112,20 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
         args.AddRange(["bwrap", "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]);
         if (!network) args.Add("--unshare-net");
         args.AddRange(["--disable-userns", "--die-with-parent", "--new-session", "--hostname", "comet"]);
+        args.AddRange(_hostLayout.Value);
+        args.AddRange(["--bind", folder.Workspace, WorkspacePath, "--bind", folder.Home, HomePath]);
+        args.AddRange(["--remount-ro", "/", "--chdir", WorkspacePath, "--"]);
+        args.AddRange(program);
+        return args;
+    }
+
+    /// <summary>
+    /// The read-only host folders, the host's /bin, /lib… links, a fresh /proc and /dev, a private /tmp, and the
+    /// server's own folders hidden even when a configured read-only path holds them.
+    /// </summary>
+    private static List<string> HostLayout(RunnerOptions options, CometOptions comet)
+    {
+        var args = new List<string>();
         foreach (var path in options.SandboxReadOnlyPaths.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
             args.AddRange(["--ro-bind-try", path, path]);
         // Debian and most distributions keep /bin, /lib… as links into /usr: the same links inside.
@@ -107,13 +137,9 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
         }
         args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
         args.AddRange(["--size", options.SandboxTmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
-        // The server's own folders are hidden even when a read-only path someone configured holds them.
-        foreach (var own in new[] { comet.Value.DataDirFullPath, JobWorkspaces.WorkRoot(options) })
+        foreach (var own in new[] { comet.DataDirFullPath, JobWorkspaces.WorkRoot(options) })
             if (options.SandboxReadOnlyPaths.Any(p => IsUnder(own, Path.GetFullPath(p))))
                 args.AddRange(["--tmpfs", own]);
-        args.AddRange(["--bind", folder.Workspace, WorkspacePath, "--bind", folder.Home, HomePath]);
-        args.AddRange(["--remount-ro", "/", "--chdir", WorkspacePath, "--"]);
-        args.AddRange(program);
         return args;
     }
 
@@ -164,8 +190,8 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
                 account.Own(Folder.Root);
                 _handedOver = true;
             }
-            var command = backend.Command(account, Folder, Setup.Network, ["bash", "-eo", "pipefail", "-c", launch.Script]);
-            return process.RunAsync(command, "/", StepProcess.WithBasics(launch.Environment), launch.Timeout, log,
+            var command = backend.Command(Folder, Setup.Network, ["bash", "-eo", "pipefail", "-c", launch.Script]);
+            return process.RunAsync(command, "/", launch.Environment, NothingFromServer, launch.Timeout, log,
                 StepShape.Sandbox, account.Switches ? account.Name : null, cancellationToken);
         }
     }

@@ -11,26 +11,28 @@ namespace Comet.Infrastructure.Execution;
 /// <summary>
 /// Runs one step's command line through CliWrap and streams its output, a bounded line at a time, into the step's
 /// log. The command starts with <c>env --default-signal=PIPE</c>, so a writer into a closed pipe ends as it would in a
-/// terminal (.NET ignores SIGPIPE, and children inherit that). Its environment is exactly the one given: nothing of
-/// the orchestrator's (its database password) is inherited. Cancel and timeout stop the whole tree: SIGTERM, then
-/// SIGKILL after the grace period.
+/// terminal (.NET ignores SIGPIPE, and children inherit that). Its environment is the job's variables with a PATH and
+/// LANG, and of the orchestrator's (which holds its database password) only what a backend names (<see
+/// cref="ChildEnvironment"/>). Cancel and timeout stop the whole tree: SIGTERM, then SIGKILL after the grace period.
 /// </summary>
 internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
 {
     private static readonly TimeSpan LeaderCheck = TimeSpan.FromMilliseconds(100);
 
     /// <param name="command">The program and arguments to run after <c>env --default-signal=PIPE</c>.</param>
+    /// <param name="variables">The job's variables: with PATH and LANG, all the step sees of an environment.</param>
+    /// <param name="keepFromServer">Names whose value the step takes from the server's environment (PATH, TZ…).</param>
     /// <param name="shape">How the step's processes are held together, and so how they are stopped.</param>
     /// <param name="userName">The account to run as (set in the child before exec); null: the server's own.</param>
-    public async Task<StepOutcome> RunAsync(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        TimeSpan? timeout, IStepLogWriter log, StepShape shape, string? userName, CancellationToken cancellationToken)
+    public async Task<StepOutcome> RunAsync(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> variables,
+        IReadOnlySet<string> keepFromServer, TimeSpan? timeout, IStepLogWriter log, StepShape shape, string? userName, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         IEnumerable<string> prefix = shape == StepShape.ProcessGroup ? ["--default-signal=PIPE", "setsid"] : ["--default-signal=PIPE"];
         var cli = Cli.Wrap("env")
             .WithArguments([.. prefix, .. command])
             .WithWorkingDirectory(workingDirectory)
-            .WithEnvironmentVariables(ExactEnvironment(environment))
+            .WithEnvironmentVariables(ChildEnvironment.Of(Environment.GetEnvironmentVariables(), keepFromServer, Basics, variables))
             .WithStandardInputPipe(PipeSource.Null) // a step never waits for a keyboard
             .WithStandardOutputPipe(ToLog(log))
             .WithStandardErrorPipe(ToLog(log))
@@ -124,32 +126,9 @@ internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
         return await running;
     }
 
-    /// <summary>
-    /// CliWrap adds to the inherited environment; to give the step exactly <paramref name="wanted"/>, every inherited
-    /// variable is removed (null) and the wanted ones set.
-    /// </summary>
-    internal static IReadOnlyDictionary<string, string?> ExactEnvironment(IReadOnlyDictionary<string, string> wanted)
-    {
-        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>()) result[name] = null;
-        foreach (var (name, value) in wanted) result[name] = value;
-        return result;
-    }
-
-    /// <summary>
-    /// The job's variables over a few basics: PATH and LANG, and from the server only the names in
-    /// <paramref name="fromServer"/> (never its whole environment, which holds its database password).
-    /// </summary>
-    internal static Dictionary<string, string> WithBasics(IReadOnlyDictionary<string, string> job, params string[] fromServer)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in fromServer)
-            if (Environment.GetEnvironmentVariable(name) is { } value) result[name] = value;
-        result.TryAdd("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        result.TryAdd("LANG", "C.UTF-8");
-        foreach (var (name, value) in job) result[name] = value;
-        return result;
-    }
+    /// <summary>What a step has besides its job's variables when the server keeps none of its own for it.</summary>
+    private static readonly KeyValuePair<string, string>[] Basics =
+        [new("PATH", ChildEnvironment.DefaultPath), new("LANG", "C.UTF-8")];
 
     private static PipeTarget ToLog(IStepLogWriter log) =>
         PipeTarget.Create((stream, _) => LineReader.PumpAsync(new StreamReader(stream, Encoding.UTF8), log.WriteLineAsync));

@@ -62,20 +62,9 @@ public sealed class GitProcess(TimeSpan timeLimit, ILogger logger)
     /// The environment for git, as changes to <paramref name="inherited"/> (the server's own): null removes a variable.
     /// CliWrap only adds to and removes from the inherited environment, so every variable not kept is named here.
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> ChildEnvironment(IDictionary inherited)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry variable in inherited)
-        {
-            if (variable.Key is string name && !Kept.Contains(name))
-                environment[name] = null;
-        }
-        if (!inherited.Contains("PATH"))
-            environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        foreach (var (name, value) in Added)
-            environment[name] = value;
-        return environment;
-    }
+    public static IReadOnlyDictionary<string, string?> ChildEnvironment(IDictionary inherited) =>
+        Execution.ChildEnvironment.Of(inherited, Kept, [new("PATH", Execution.ChildEnvironment.DefaultPath)],
+            Added.Select(a => KeyValuePair.Create(a.Name, a.Value)));
 
     /// <summary>
     /// Runs git with <paramref name="arguments"/>. With a <paramref name="gitDirectory"/> git uses that repository and
