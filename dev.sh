@@ -210,6 +210,9 @@ install_missing_packages() {
   # The end-to-end report tests run a real Python test suite (pytest) under coverage.py with Debian's python3.
   /usr/bin/python3 -c 'import pytest' 2>/dev/null || missing+=(python3-pytest)
   /usr/bin/python3 -c 'import coverage' 2>/dev/null || missing+=(python3-coverage)
+  # The README walkthrough test runs the README's commands as written: they use jq, and openssl signs the push.
+  command -v jq >/dev/null || missing+=(jq)
+  command -v openssl >/dev/null || missing+=(openssl)
   [ "${#missing[@]}" = 0 ] && return 0
   say "Installing ${missing[*]} with apt-get..."
   as_root apt-get update -qq
