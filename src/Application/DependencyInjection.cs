@@ -60,6 +60,7 @@ public static class DependencyInjection
         services.AddScoped<StepLogReader>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<Webhooks.WebhookMetrics>();
         return services;
     }
 

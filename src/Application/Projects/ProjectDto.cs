@@ -15,6 +15,11 @@ public record ProjectDto
     public required DateTime CreatedAt { get; init; }
     public required DateTime UpdatedAt { get; init; }
 
+    /// <summary>Webhook deliveries refused for this project (missing or wrong signature); they are counted, not listed.</summary>
+    public long RejectedDeliveries { get; init; }
+    public DateTime? LastRejectedAt { get; init; }
+    public string? LastRejectionReason { get; init; }
+
     /// <summary>Used by queries to project straight from the database to the DTO.</summary>
     public static readonly Expression<Func<Project, ProjectDto>> Projection = p => new ProjectDto
     {
@@ -27,6 +32,9 @@ public record ProjectDto
         PipelineFile = p.PipelineFile,
         CreatedAt = p.CreatedAt,
         UpdatedAt = p.UpdatedAt,
+        RejectedDeliveries = p.RejectedDeliveries,
+        LastRejectedAt = p.LastRejectedAt,
+        LastRejectionReason = p.LastRejectionReason,
     };
 
     private static readonly Func<Project, ProjectDto> FromEntity = Projection.Compile();

@@ -32,7 +32,7 @@ public static class ForgeEventParser
         };
     }
 
-    private static JsonDocument Read(ReadOnlySpan<byte> body)
+    internal static JsonDocument Read(ReadOnlySpan<byte> body)
     {
         ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
         if (body.StartsWith(bom))

@@ -7,7 +7,7 @@ internal static class GiteaEvents
 {
     private const string Forge = "Gitea";
 
-    private static readonly string[] RepositoryUrlFields = ["clone_url", "ssh_url", "html_url", "url", "original_url"];
+    internal static readonly string[] RepositoryUrlFields = ["clone_url", "ssh_url", "html_url", "url", "original_url"];
 
     public static ForgeEvent Parse(string eventName, JsonElement root)
     {

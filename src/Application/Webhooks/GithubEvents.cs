@@ -11,7 +11,7 @@ internal static class GithubEvents
     // may be incomplete, and running a pipeline a path filter would have skipped is cheaper than missing one.
     private const int CommitCap = 20;
 
-    private static readonly string[] RepositoryUrlFields = ["clone_url", "ssh_url", "git_url", "html_url", "url", "svn_url"];
+    internal static readonly string[] RepositoryUrlFields = ["clone_url", "ssh_url", "git_url", "html_url", "url", "svn_url"];
 
     public static ForgeEvent Parse(string eventName, JsonElement root)
     {

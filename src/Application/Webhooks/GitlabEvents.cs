@@ -10,8 +10,8 @@ internal static class GitlabEvents
     // GitLab lists at most 20 commits; total_commits_count says how many were pushed.
     private const int CommitCap = 20;
 
-    private static readonly string[] ProjectUrlFields = ["git_http_url", "git_ssh_url", "web_url", "http_url", "ssh_url", "homepage", "url"];
-    private static readonly string[] RepositoryUrlFields = ["url", "homepage", "git_http_url", "git_ssh_url"];
+    internal static readonly string[] ProjectUrlFields = ["git_http_url", "git_ssh_url", "web_url", "http_url", "ssh_url", "homepage", "url"];
+    internal static readonly string[] RepositoryUrlFields = ["url", "homepage", "git_http_url", "git_ssh_url"];
 
     public static ForgeEvent Parse(string eventName, JsonElement root)
     {

@@ -4,6 +4,7 @@ namespace Comet.Domain.Projects;
 public sealed class Project
 {
     public const string DefaultPipelineFile = ".comet.yml";
+    public const int MaxRejectionReasonLength = 512;
 
     private Project() { }
 
@@ -43,6 +44,19 @@ public sealed class Project
     public string WebhookSecret { get; private set; } = "";
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>
+    /// Webhook deliveries refused for this project (missing or wrong signature). They are counted, not stored one by
+    /// one, so a stranger posting unsigned requests cannot fill the deliveries table; the count is raised by one
+    /// UPDATE in the database, never read and written back.
+    /// </summary>
+    public long RejectedDeliveries { get; private set; }
+
+    /// <summary>When the last delivery was refused; null if none ever was.</summary>
+    public DateTime? LastRejectedAt { get; private set; }
+
+    /// <summary>Why the last delivery was refused, in words that do not depend on what the sender put in the body.</summary>
+    public string? LastRejectionReason { get; private set; }
 
     public void Update(string name, string repoUrl, string defaultBranch, Forge forge, string pipelineFile, DateTime now)
     {

@@ -26,14 +26,15 @@ public sealed class Delivery
     public string? DeliveryId { get; private set; }
 
     /// <summary>
-    /// "{forge}:{project}:{delivery id}" for accepted deliveries, null for rejected ones: an unsigned
-    /// request must not be able to claim a delivery id before the real one arrives.
+    /// "{forge}:{project}:{delivery id}" for answers under 400, null otherwise. Only deliveries whose signature was
+    /// verified are stored (refused ones are counted on the project), so an unsigned request can never claim a
+    /// delivery id before the real one arrives.
     /// </summary>
     public string? IdempotencyKey { get; private set; }
     public string? Event { get; private set; }
     public DateTime ReceivedAt { get; private set; }
 
-    /// <summary>run_created, ignored, skipped, rejected… and the words that explain it.</summary>
+    /// <summary>run_created, duplicate, ignored, skipped, ping… and the words that explain it.</summary>
     public string Outcome { get; private set; } = "";
     public string? Detail { get; private set; }
     public int StatusCode { get; private set; }
@@ -41,6 +42,21 @@ public sealed class Delivery
     /// <summary>The JSON body of the first answer.</summary>
     public string Response { get; private set; } = "{}";
     public Guid? RunId { get; private set; }
+
+    /// <summary>
+    /// "{event} {ref} {sha}" on the delivery that created a run, null on every other. Unique per project, so a second
+    /// delivery of the same push (a new delivery id, or none) finds the run instead of making another, and two
+    /// copies arriving at once cannot both store a run. It keys on what the signed body says, not on the delivery
+    /// id, which no forge signs.
+    /// </summary>
+    public string? TriggerKey { get; private set; }
+
+    public const int TriggerKeyMaxLength = 400;
+
+    /// <summary>Marks this delivery as the one whose run builds <paramref name="triggerKey"/>.</summary>
+    public void ClaimTrigger(string triggerKey) => TriggerKey = triggerKey;
+
+    public static string TriggerKeyFor(string eventName, string fullRef, string? sha) => $"{eventName} {fullRef} {sha}";
 
     public void Record(string outcome, string? detail, int statusCode, string response, Guid? runId)
     {

@@ -18,17 +18,27 @@ public sealed class WebhookOptions
 
 public static class WebhookEndpoints
 {
+    private const string Answers =
+        "The signature (GitHub X-Hub-Signature-256, Gitea X-Gitea-Signature: HMAC-SHA256 of the body; GitLab X-Gitlab-Token: "
+        + "the secret itself) is checked before anything but the repository URLs is read. Answers: 202 run_created; 200 duplicate "
+        + "(this ref at this commit already has a run, named by runId; a manual run or a retry builds it again); 200 ping; "
+        + "202 ignored or skipped, with the reason; 401 when the signature is missing or matches no project (the same words "
+        + "whatever the body holds; refusals are counted on the project, not stored); 400 for a malformed body once the "
+        + "signature is verified; 413 over Webhooks:MaxBodyBytes. A delivery id seen before gets the first answer again.";
+
     public static void MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var hooks = app.MapGroup("/hooks").WithTags("Webhooks");
         hooks.MapPost("/{forge}", (string forge, HttpContext context, IMediator mediator, IOptions<WebhookOptions> options) =>
                 Receive(forge, null, context, mediator, options.Value))
             .WithName("ReceiveWebhook")
-            .WithSummary("A GitHub, GitLab or Gitea webhook; the project is found from the repository URLs in the payload.");
+            .WithSummary("A GitHub, GitLab or Gitea webhook; the project is found from the repository URLs in the payload.")
+            .WithDescription(Answers);
         hooks.MapPost("/{forge}/{slug}", (string forge, string slug, HttpContext context, IMediator mediator, IOptions<WebhookOptions> options) =>
                 Receive(forge, slug, context, mediator, options.Value))
             .WithName("ReceiveProjectWebhook")
-            .WithSummary("A webhook for one project, named by its slug.");
+            .WithSummary("A webhook for one project, named by its slug.")
+            .WithDescription(Answers);
 
         app.MapGet("/api/v1/projects/{slug}/deliveries", ListDeliveries).WithTags("Webhooks").WithName("ListDeliveries")
             .WithSummary("Every webhook delivery the project received, newest first, with its outcome.")

@@ -253,12 +253,14 @@ public sealed class WebhookTests : PipelineTestBase
     }
 
     [Test]
-    public async Task Malformed_json_is_a_400_problem_that_says_so()
+    public async Task Malformed_json_signed_for_the_project_address_is_a_400_problem_that_says_so()
     {
+        // Through /hooks/github the project could not be found in a body that does not parse (that is a 401);
+        // the project's own address finds it, so the signature is checked and the fault can be told.
         var (_, project) = await ProjectWithAsync(EchoPipeline, forge: "github");
         var body = Encoding.UTF8.GetBytes("{\"ref\": \"refs/heads/main\", \"after\": ");
 
-        using var response = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push", body, project.WebhookSecret));
+        using var response = await Client.SendAsync(ForgePayloads.Github($"/hooks/github/{project.Slug}", "push", body, project.WebhookSecret));
 
         var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
         Assert.That(problem.StringOrNull("detail"), Does.Contain("not valid JSON"));
@@ -335,15 +337,21 @@ public sealed class WebhookTests : PipelineTestBase
     }
 
     [Test]
-    public async Task A_push_for_a_repository_no_project_has_is_a_404()
+    public async Task A_push_for_a_repository_no_project_has_reads_like_a_wrong_signature()
     {
+        // Answering 404 here would tell a stranger which repositories are registered, one guess at a time.
+        var (repository, project) = await ProjectWithAsync(EchoPipeline, forge: "github");
         using var stranger = TestRepository.Create(EchoPipeline);
-        var payload = ForgePayloads.GithubPush(stranger, "refs/heads/main", stranger.HeadSha);
 
-        using var response = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push", payload, "whatever"));
+        using var unknown = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push",
+            ForgePayloads.GithubPush(stranger, "refs/heads/main", stranger.HeadSha), "whatever"));
+        using var wrong = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push",
+            ForgePayloads.GithubPush(repository, "refs/heads/main", repository.HeadSha), "whatever"));
 
-        var problem = await response.ReadProblemAsync(HttpStatusCode.NotFound);
-        Assert.That(problem.StringOrNull("detail"), Does.Contain("No project matches"));
+        var unknownProblem = await unknown.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        var wrongProblem = await wrong.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.That(unknownProblem.StringOrNull("detail"), Is.EqualTo(wrongProblem.StringOrNull("detail")).And.Contain("does not match"));
+        await AssertNoRunAsync(project.Slug);
     }
 
     [Test]
@@ -418,7 +426,7 @@ public sealed class WebhookTests : PipelineTestBase
     }
 
     [Test]
-    public async Task Every_delivery_is_listed_with_its_outcome()
+    public async Task Every_accepted_delivery_is_listed_with_its_outcome_and_a_refused_one_only_counted()
     {
         var (repository, project) = await ProjectWithAsync(EchoPipeline, forge: "github");
         var push = ForgePayloads.GithubPush(repository, "refs/heads/main", repository.HeadSha);
@@ -426,12 +434,14 @@ public sealed class WebhookTests : PipelineTestBase
         {
             ("ping", ForgePayloads.GithubPing(repository), null, "ping", 200),
             ("push", push, null, "run_created", 202),
-            ("push", push, "sha256=" + new string('0', 64), "rejected", 401),
             ("push", ForgePayloads.GithubPush(repository, "refs/heads/old", ForgePayloads.ZeroSha), null, "ignored", 202),
             ("push", ForgePayloads.GithubPush(repository, "refs/heads/main", repository.HeadSha, message: "wip [ci skip]"), null, "skipped", 202),
             ("issues", ForgePayloads.GithubIssueOpened(repository), null, "ignored", 202),
         };
         var deliveryIds = new List<string>();
+        using (var refused = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push", push, project.WebhookSecret,
+            Guid.NewGuid().ToString(), "sha256=" + new string('0', 64))))
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         foreach (var (eventName, payload, signature, _, expectedStatus) in sent)
         {
             var deliveryId = Guid.NewGuid().ToString();
@@ -459,6 +469,8 @@ public sealed class WebhookTests : PipelineTestBase
         }
         Assert.That(byId[deliveryIds[1]].GetProperty("runId").GetGuid(), Is.EqualTo(runId));
         Assert.That(listed.Select(d => d.StringOrNull("deliveryId")), Is.EqualTo(Enumerable.Reverse(deliveryIds)), "newest first");
+        using var shown = await Client.GetAsync($"/api/v1/projects/{project.Slug}");
+        Assert.That((await shown.ReadJsonAsync()).GetProperty("rejectedDeliveries").GetInt64(), Is.EqualTo(1));
         await Client.WaitForEndAsync(runId);
     }
 

@@ -22,11 +22,14 @@ public sealed record WebhookAnswer(int StatusCode, string Json, string? Detail =
 public sealed record WebhookOutcome(string Outcome, string Detail, Guid? DeliveryId, Guid? RunId = null, long? RunNumber = null);
 
 /// <summary>
-/// Verifies a delivery, finds its project, and — for pushes, tags and pull requests — plans the run.
-/// The delivery, the run and its jobs are written in one SaveChanges (one transaction) before the
-/// answer. A delivery id seen before returns the first answer and creates nothing.
+/// Finds the projects a delivery may be for (by slug, or by the repository URLs in the body, which is all that is read
+/// before the signature is checked), verifies the signature against their secrets, and only then reads the event and,
+/// for pushes, tags and pull requests, plans the run. The delivery, the run and its jobs are written in one
+/// SaveChanges (one transaction) before the answer. A delivery id seen before returns the first answer and creates
+/// nothing; a push of a ref and commit that already has a run answers with that run. Refused deliveries are counted
+/// (a metric, and a counter on the project), not stored.
 /// </summary>
-public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, TimeProvider clock)
+public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, WebhookMetrics metrics, TimeProvider clock)
     : IRequestHandler<ReceiveWebhookCommand, WebhookAnswer>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -36,38 +39,23 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
         if (!ProjectRules.TryParseForge(request.Forge, out var forge) || forge == Forge.Generic)
             throw new NotFoundException("webhook receiver", request.Forge);
         var headers = WebhookHeaders.For(forge);
-        var eventName = Header(request, headers.EventHeader);
-        var deliveryId = Header(request, headers.DeliveryHeader);
         var signature = headers.SignatureHeader is null ? null : Header(request, headers.SignatureHeader);
 
-        // Malformed JSON is a 400 whoever sent it (WebhookPayloadException, mapped by the host).
-        var forgeEvent = ForgeEventParser.Parse(forge, eventName, request.Body);
-
-        var candidates = await FindProjectsAsync(request.Slug, forgeEvent, cancellationToken);
+        var candidates = await FindProjectsAsync(request.Slug, forge, request.Body, cancellationToken);
         var project = candidates.FirstOrDefault(p => WebhookSignature.Verify(forge, p.WebhookSecret, request.Body, signature));
-        var now = clock.GetUtcNow().UtcDateTime;
         if (project is null)
-        {
-            if (candidates.Count == 0)
-            {
-                const string noProject = "No project matches this repository; register it first or use /hooks/{forge}/{slug}.";
-                return new WebhookAnswer(404, Serialize(new WebhookOutcome("no_project", noProject, null)), noProject);
-            }
-            var rejected = new Delivery(candidates[0].Id, StatusNameOf(forge), deliveryId, eventName, now);
-            var detail = signature is null
-                ? $"The {headers.SignatureHeader} header is missing."
-                : $"The {headers.SignatureHeader} header does not match the project's webhook secret.";
-            var answer = new WebhookAnswer(401, Serialize(new WebhookOutcome("rejected", detail, rejected.Id)), detail);
-            rejected.Record("rejected", detail, answer.StatusCode, answer.Json, null);
-            db.Deliveries.Add(rejected);
-            await db.SaveChangesAsync(cancellationToken);
-            return answer;
-        }
+            return await RejectAsync(forge, headers, request.Slug is not null, signature is not null, candidates, cancellationToken);
+
+        // From here on the sender knows the project's secret: the body may be read, and a malformed one is a 400
+        // that says what is wrong (WebhookPayloadException, mapped by the host).
+        var eventName = Header(request, headers.EventHeader);
+        var deliveryId = Header(request, headers.DeliveryHeader);
+        var forgeEvent = ForgeEventParser.Parse(forge, eventName, request.Body);
 
         if (deliveryId is not null && await FirstAnswerAsync(forge, project.Id, deliveryId, cancellationToken) is { } first)
             return first;
 
-        var delivery = new Delivery(project.Id, StatusNameOf(forge), deliveryId, eventName, now);
+        var delivery = new Delivery(project.Id, StatusNameOf(forge), deliveryId, eventName, clock.GetUtcNow().UtcDateTime);
         var result = await DecideAsync(project, forgeEvent, delivery, cancellationToken);
         db.Deliveries.Add(delivery);
         try
@@ -78,13 +66,68 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
             else
                 await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException) when (deliveryId is not null)
+        catch (DbUpdateException) when (deliveryId is not null || delivery.TriggerKey is not null)
         {
-            // The same delivery arrived twice at once and the other copy was stored first: answer as it did.
-            return await FirstAnswerAsync(forge, project.Id, deliveryId, cancellationToken) ?? throw new ConflictException("The delivery could not be stored.");
+            return await AnswerTheRaceLostAsync(forge, project.Id, delivery, cancellationToken);
         }
         if (delivery.RunId is not null) dispatch.Notify();
         return result;
+    }
+
+    /// <summary>
+    /// A copy of this delivery (same delivery id), or another delivery of the same push, was stored first while this
+    /// one was being planned: answer as the first did, or with the run the other one made.
+    /// </summary>
+    private async Task<WebhookAnswer> AnswerTheRaceLostAsync(Forge forge, Guid projectId, Delivery lost, CancellationToken cancellationToken)
+    {
+        if (lost.DeliveryId is not null && await FirstAnswerAsync(forge, projectId, lost.DeliveryId, cancellationToken) is { } first)
+            return first;
+        if (lost.TriggerKey is null || await ExistingRunAsync(projectId, lost.TriggerKey, cancellationToken) is not { } existing)
+            throw new ConflictException("The delivery could not be stored.");
+
+        // The planned run, its jobs and this delivery are still tracked as added; none of it may be written now.
+        db.Deliveries.Entry(lost).Context.ChangeTracker.Clear();
+        var delivery = new Delivery(projectId, lost.Forge, lost.DeliveryId, lost.Event, lost.ReceivedAt);
+        var answer = Duplicate(delivery, existing);
+        db.Deliveries.Add(delivery);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (lost.DeliveryId is not null)
+        {
+            return await FirstAnswerAsync(forge, projectId, lost.DeliveryId, cancellationToken) ?? throw new ConflictException("The delivery could not be stored.");
+        }
+        return answer;
+    }
+
+    /// <summary>
+    /// 401 whose words depend only on the route and whether the signature header was sent, never on the body: an
+    /// unsigned "{}", garbage and a real push read the same, and an unknown repository reads like a wrong secret,
+    /// so nobody learns which repositories are registered. The refusal is counted, not stored.
+    /// </summary>
+    private async Task<WebhookAnswer> RejectAsync(Forge forge, ForgeHeaders headers, bool bySlug, bool signed,
+        List<Project> candidates, CancellationToken cancellationToken)
+    {
+        var detail = !signed
+            ? $"The {headers.SignatureHeader} header is missing."
+            : bySlug
+                ? $"The {headers.SignatureHeader} header does not match the project's webhook secret."
+                : $"The {headers.SignatureHeader} header does not match the webhook secret of any project registered for this repository.";
+        var reason = candidates.Count == 0 ? "no_project" : signed ? "signature_mismatch" : "signature_missing";
+        metrics.Rejected(StatusNameOf(forge), reason);
+
+        if (candidates.Count > 0)
+        {
+            var ids = candidates.Select(p => p.Id).ToList();
+            var now = clock.GetUtcNow().UtcDateTime;
+            // One UPDATE that adds in the database: concurrent refusals cannot overwrite each other's count.
+            await db.Projects.Where(p => ids.Contains(p.Id)).ExecuteUpdateAsync(set => set
+                .SetProperty(p => p.RejectedDeliveries, p => p.RejectedDeliveries + 1)
+                .SetProperty(p => p.LastRejectedAt, now)
+                .SetProperty(p => p.LastRejectionReason, detail), cancellationToken);
+        }
+        return new WebhookAnswer(401, Serialize(new WebhookOutcome("rejected", detail, null)), detail);
     }
 
     private async Task<WebhookAnswer> DecideAsync(Project project, ForgeEvent forgeEvent, Delivery delivery, CancellationToken cancellationToken)
@@ -103,8 +146,15 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
         if (forgeEvent.Ref is null)
             return Answer(delivery, 202, "ignored", "the event names no ref to build");
 
+        var eventKind = forgeEvent.Kind switch { ForgeEventKind.Tag => "tag", ForgeEventKind.PullRequest => "pull_request", _ => "push" };
+        // The same ref at the same commit, sent again (a new delivery id, none, or a forge that retried), builds nothing
+        // new; a manual run or a retry is how to build it again. Pull requests key on refs/pull/N/head and the head sha.
+        var triggerKey = Delivery.TriggerKeyFor(eventKind, forgeEvent.Ref, forgeEvent.Sha);
+        if (await ExistingRunAsync(project.Id, triggerKey, cancellationToken) is { } existing)
+            return Duplicate(delivery, existing);
+
         var trigger = new RunTrigger(
-            Event: forgeEvent.Kind switch { ForgeEventKind.Tag => "tag", ForgeEventKind.PullRequest => "pull_request", _ => "push" },
+            Event: eventKind,
             Ref: forgeEvent.Ref,
             Sha: forgeEvent.Sha,
             Branch: forgeEvent.Branch,
@@ -117,8 +167,21 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
             return Answer(delivery, 202, "ignored", plan.NotTriggeredReason ?? "the pipeline does not run for this event");
 
         db.Runs.Add(plan.Run);
+        delivery.ClaimTrigger(triggerKey);
         return RunCreated(delivery, plan.Run);
     }
+
+    private sealed record ExistingRun(Guid Id, long Number);
+
+    private async Task<ExistingRun?> ExistingRunAsync(Guid projectId, string triggerKey, CancellationToken cancellationToken) =>
+        await (from d in db.Deliveries.AsNoTracking()
+               where d.ProjectId == projectId && d.TriggerKey == triggerKey
+               join r in db.Runs.AsNoTracking() on d.RunId equals r.Id
+               select new ExistingRun(r.Id, r.Number)).FirstOrDefaultAsync(cancellationToken);
+
+    private static WebhookAnswer Duplicate(Delivery delivery, ExistingRun run) =>
+        Answer(delivery, 200, "duplicate",
+            $"run #{run.Number} already builds this ref at this commit; start a manual run or retry that run to build it again", run.Id, run.Number);
 
     private static WebhookAnswer RunCreated(Delivery delivery, Domain.Runs.PipelineRun run) =>
         Answer(delivery, 202, "run_created",
@@ -131,7 +194,7 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
         return answer;
     }
 
-    private async Task<List<Project>> FindProjectsAsync(string? slug, ForgeEvent forgeEvent, CancellationToken cancellationToken)
+    private async Task<List<Project>> FindProjectsAsync(string? slug, Forge forge, byte[] body, CancellationToken cancellationToken)
     {
         if (slug is not null)
         {
@@ -139,7 +202,7 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
                 ?? throw new NotFoundException("project", slug);
             return [bySlug];
         }
-        var wanted = forgeEvent.RepositoryUrls.Select(RepositoryUrl.Normalize).ToHashSet();
+        var wanted = WebhookRepository.UrlsIn(forge, body).Select(RepositoryUrl.Normalize).Where(u => u.Length > 0).ToHashSet();
         if (wanted.Count == 0) return [];
         // Repository URLs are written in many forms, so they are compared normalised, in memory.
         var projects = await db.Projects.AsNoTracking().ToListAsync(cancellationToken);

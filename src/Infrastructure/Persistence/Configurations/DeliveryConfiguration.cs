@@ -19,6 +19,9 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.Property(d => d.IdempotencyKey).HasMaxLength(256);
         builder.HasIndex(d => d.IdempotencyKey).IsUnique();
         builder.HasIndex(d => new { d.ProjectId, d.ReceivedAt });
+        // One run per pushed ref and commit: the second of two identical pushes racing in fails here and answers with the first's run.
+        builder.Property(d => d.TriggerKey).HasMaxLength(Delivery.TriggerKeyMaxLength);
+        builder.HasIndex(d => new { d.ProjectId, d.TriggerKey }).IsUnique();
         builder.Property(d => d.Event).HasMaxLength(64);
         builder.Property(d => d.Outcome).HasMaxLength(32).IsRequired();
         builder.Property(d => d.Response).IsRequired();
