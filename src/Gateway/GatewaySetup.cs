@@ -29,6 +29,7 @@ public static class GatewaySetup
         services.AddSingleton<HttpForwarder>();
         services.AddSingleton<WebSocketForwarder>();
         services.AddSingleton<EdgeAuthentication>();
+        services.AddSingleton<ClientAddresses>();
         services.AddSingleton<GatewayRequestHandler>();
 
         services.AddSingleton(TimeProvider.System);

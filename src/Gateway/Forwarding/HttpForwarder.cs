@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Comet.Gateway.Routing;
+using Comet.Gateway.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -12,7 +13,7 @@ namespace Comet.Gateway.Forwarding;
 /// Forwards one request to a downstream and streams the answer back. Bodies are never buffered in either direction,
 /// so Server-Sent Events arrive as they are sent and large downloads keep memory flat.
 /// </summary>
-public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarder> logger)
+public sealed class HttpForwarder(GatewayProblems problems, ClientAddresses addresses, ILogger<HttpForwarder> logger)
 {
     // RFC 9110 §7.6.1: these describe one connection, not the message, and must not be forwarded.
     private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -89,7 +90,7 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         return null;
     }
 
-    private static HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri target)
+    private HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri target)
     {
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target)
@@ -116,17 +117,15 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
 
-        var remote = context.Connection.RemoteIpAddress?.ToString();
-        if (remote is not null)
-        {
-            var prior = incoming.Headers["X-Forwarded-For"].ToString();
-            request.Headers.Remove("X-Forwarded-For");
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", string.IsNullOrEmpty(prior) ? remote : $"{prior}, {remote}");
-        }
+        request.Headers.Remove("X-Forwarded-For");
+        if (addresses.ForwardedForDownstream(context) is { } forwardedFor)
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         request.Headers.Remove("X-Forwarded-Proto");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", incoming.Scheme);
         request.Headers.Remove("X-Forwarded-Host");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", incoming.Host.Value);
+        // Headers the gateway vouches for to the orchestrator (X-Comet-Proxy) are set here, after the client's own
+        // headers were copied, so a client's version of them is always replaced.
         return request;
     }
 
