@@ -85,6 +85,7 @@ public static class GatewaySetup
 
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        app.UseRequestHeadLimits();
         // Only under /swagger: the UI middleware would otherwise test every forwarded request's path.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(o =>
         {

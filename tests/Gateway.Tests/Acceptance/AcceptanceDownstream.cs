@@ -31,6 +31,7 @@ public sealed record Received(string Server, string Method, string Path, string 
 /// <item><c>/ws</c> is a WebSocket echo that accepts the first requested sub-protocol.</item>
 /// <item><c>/hop-by-hop</c> answers with hop-by-hop headers that must not reach the client.</item>
 /// <item><c>/swagger/v1/swagger.json</c> is a small OpenAPI document, as the orchestrator publishes one.</item>
+/// <item><c>/page</c> is a small HTML page; <c>?csp=</c> gives it that Content-Security-Policy of its own.</item>
 /// <item><c>/sink/{limit}</c> takes a body of at most that many bytes, as the orchestrator's webhooks do (413
 /// problem+json, from the headers when it can); it records only bodies it took whole, with their length as the body.</item>
 /// </list>
@@ -233,6 +234,14 @@ public sealed class AcceptanceDownstream : IAsyncDisposable
             await Record(context);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(OpenApiDocument);
+        });
+
+        _app.MapGet("/page", async context =>
+        {
+            await Record(context);
+            if (context.Request.Query["csp"] is { Count: > 0 } csp) context.Response.Headers.ContentSecurityPolicy = csp;
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync($"<!DOCTYPE html><title>{Name}</title><p>a page</p>");
         });
 
         _app.Map("/sink/{limit:long}", async (HttpContext context, long limit) =>
