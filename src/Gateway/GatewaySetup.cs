@@ -29,6 +29,7 @@ public static class GatewaySetup
         services.AddSingleton<HttpForwarder>();
         services.AddSingleton<WebSocketForwarder>();
         services.AddSingleton<EdgeAuthentication>();
+        services.AddSingleton<ClientAddresses>();
         services.AddSingleton<GatewayRequestHandler>();
 
         services.AddSingleton(TimeProvider.System);
@@ -84,6 +85,7 @@ public static class GatewaySetup
 
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        app.UseRequestHeadLimits();
         // Only under /swagger: the UI middleware would otherwise test every forwarded request's path.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(o =>
         {

@@ -1,5 +1,6 @@
 using Comet.Gateway;
 using Comet.Gateway.Forwarding;
+using Comet.Gateway.Security;
 using Comet.Infrastructure;
 using Comet.Infrastructure.Hosting;
 using Comet.Infrastructure.Logging;
@@ -13,7 +14,12 @@ return await HostStartup.RunGuardedAsync("Comet gateway", async () =>
     builder.Logging.AddCometLogging(comet.DataDirFullPath, "gateway");
     builder.ListenOnLoopbackUnlessConfigured(comet.GatewayPort);
     // Each route decides its body limit (Gateway:MaxRequestBodyBytes); Kestrel's global 30 MB would answer first.
-    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+    builder.WebHost.ConfigureKestrel(k =>
+    {
+        k.Limits.MaxRequestBodySize = null;
+        // Kestrel's 431/414 have no body; it only catches heads far over the limits RequestHeadLimits answers in words.
+        RequestHeadLimits.RaiseParserLimits(k.Limits);
+    });
 
     builder.Services.AddCometOptions(builder.Configuration);
     builder.Services.AddGateway(builder.Configuration);

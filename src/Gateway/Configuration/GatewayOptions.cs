@@ -19,6 +19,20 @@ public sealed class GatewayOptions
     /// <summary>Larger request bodies are refused with 413 (32 MiB by default: webhooks with big pushes fit).</summary>
     public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// Addresses or networks (CIDR) of proxies in front of the gateway whose X-Forwarded-For is believed. Empty (the
+    /// default): nothing in front is trusted and every client is its TCP peer address.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>Sent on every text/html answer that has no Content-Security-Policy of its own; empty sends none.</summary>
+    public string? ContentSecurityPolicy { get; set; } = DefaultContentSecurityPolicy;
+
+    /// <summary>Same-origin everything; inline styles only, because Swagger UI sets style attributes from its scripts.</summary>
+    public const string DefaultContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
     public JwtOptions Jwt { get; set; } = new();
     public CorsOptions Cors { get; set; } = new();
 
@@ -65,6 +79,9 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:ResponseHeadersTimeout must be positive (e.g. 00:01:40).");
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add($"Gateway:MaxRequestBodyBytes must be positive, not {options.MaxRequestBodyBytes}.");
+        foreach (var proxy in options.TrustedProxies)
+            if (!Security.ClientAddresses.TryParseNetwork(proxy, out _))
+                failures.Add($"Gateway:TrustedProxies has '{proxy}'; an entry is an address (10.0.0.5) or a network (10.0.0.0/8).");
         if (!string.IsNullOrWhiteSpace(options.Jwt.JwksUrl) && !IsHttpUrl(options.Jwt.JwksUrl))
             failures.Add($"Gateway:Jwt:JwksUrl must be an absolute http(s) URL, not '{options.Jwt.JwksUrl}'.");
         if (!string.IsNullOrWhiteSpace(options.Jwt.JwksFile) && !string.IsNullOrWhiteSpace(options.Jwt.JwksUrl))

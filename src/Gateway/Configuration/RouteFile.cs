@@ -29,6 +29,9 @@ public sealed class FileRoute
     public FileRateLimitRule RateLimitOptions { get; set; } = new();
     public FileQoSOptions QoSOptions { get; set; } = new();
     public string? RequestIdKey { get; set; }
+
+    /// <summary>Comet's own key: larger request bodies are refused with 413 on this route (at most Gateway:MaxRequestBodyBytes).</summary>
+    public long? MaxRequestBodyBytes { get; set; }
 }
 
 public sealed class FileHostAndPort

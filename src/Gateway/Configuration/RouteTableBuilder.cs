@@ -125,6 +125,7 @@ public static class RouteTableBuilder
             if (parsed is not null) claimHeaders.Add(parsed);
         }
 
+        if (route.MaxRequestBodyBytes is <= 0) Error($"MaxRequestBodyBytes must be at least 1 (bytes), not {route.MaxRequestBodyBytes}.");
         var rateLimit = BuildRateLimit(route.RateLimitOptions, Error);
         var resilience = BuildResilience(route.QoSOptions, context.DefaultTimeout, Error);
 
@@ -145,6 +146,7 @@ public static class RouteTableBuilder
             RateLimit = rateLimit,
             Resilience = resilience!,
             RequestIdKey = string.IsNullOrWhiteSpace(route.RequestIdKey) ? globalRequestIdKey : route.RequestIdKey.Trim(),
+            MaxRequestBodyBytes = route.MaxRequestBodyBytes,
         };
     }
 

@@ -56,10 +56,11 @@ public sealed partial class GatewayRequestHandler(
     private async Task<string?> HandleRouteAsync(HttpContext context, RouteMatch match, RouteTable table, string requestId)
     {
         var route = match.Route;
-        if (!LimitBody(context))
+        var maxBodyBytes = Math.Min(route.MaxRequestBodyBytes ?? _maxBodyBytes, _maxBodyBytes);
+        if (!LimitBody(context, maxBodyBytes))
         {
             await problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                $"The request body has {context.Request.ContentLength} bytes; this gateway accepts at most {_maxBodyBytes}.");
+                $"The request body has {context.Request.ContentLength} bytes; {context.Request.Path} accepts at most {maxBodyBytes}.");
             return null;
         }
         if (!await authentication.AuthenticateAsync(context, route)) return null;
@@ -79,11 +80,11 @@ public sealed partial class GatewayRequestHandler(
 
     /// <summary>Refuses a declared length over the limit now (Kestrel holds the body to its declared length), and
     /// counts a body of unknown length as it is read, stopping it once it grows past the limit.</summary>
-    private bool LimitBody(HttpContext context)
+    private static bool LimitBody(HttpContext context, long maxBodyBytes)
     {
-        if (context.Request.ContentLength > _maxBodyBytes) return false;
+        if (context.Request.ContentLength > maxBodyBytes) return false;
         if (context.Request.ContentLength is null)
-            context.Request.Body = new LimitedRequestBody(context.Request.Body, _maxBodyBytes);
+            context.Request.Body = new LimitedRequestBody(context.Request.Body, maxBodyBytes);
         return true;
     }
 

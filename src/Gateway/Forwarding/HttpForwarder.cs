@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Comet.Gateway.Routing;
+using Comet.Gateway.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -12,7 +13,7 @@ namespace Comet.Gateway.Forwarding;
 /// Forwards one request to a downstream and streams the answer back. Bodies are never buffered in either direction,
 /// so Server-Sent Events arrive as they are sent and large downloads keep memory flat.
 /// </summary>
-public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarder> logger)
+public sealed class HttpForwarder(GatewayProblems problems, ClientAddresses addresses, ILogger<HttpForwarder> logger)
 {
     // RFC 9110 §7.6.1: these describe one connection, not the message, and must not be forwarded.
     private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -26,7 +27,7 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
     /// <summary>Sends the request through the route's resilience pipeline; returns what went wrong upstream, or null.</summary>
     public async Task<string?> ForwardAsync(HttpContext context, GatewayRoute route, Uri target, HttpMessageInvoker invoker, string requestId)
     {
-        using var request = CreateDownstreamRequest(context, target);
+        using var request = CreateDownstreamRequest(context, target, out var requestBody);
         HttpResponseMessage response;
         try
         {
@@ -55,6 +56,17 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
             // Kestrel refused to read more of the client's body (over the size limit) while we were sending it.
             await problems.WriteAsync(context, tooLarge.StatusCode, tooLarge.StatusCode == 413 ? "Request body too large" : "Bad request", tooLarge.Message);
             return null;
+        }
+        catch (HttpRequestException ex) when (requestBody?.IsCutOff == true)
+        {
+            // The downstream read part of the body, then closed the connection without an answer we could read: that
+            // is how a server refuses a body over its limit that came without a length (it answers 413 and closes, and
+            // the close discards the answer). The body is too large for it, and retrying the same body will not help.
+            logger.LogWarning(ex, "{Downstream} closed the connection after {Bytes} bytes of the request body for {Path} (request {RequestId})",
+                target.GetLeftPart(UriPartial.Authority), requestBody.BytesSent, context.Request.Path, requestId);
+            await problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"The upstream service stopped taking the request body after {requestBody.BytesSent} bytes and closed the connection; it does not accept bodies this large.");
+            return "body_refused";
         }
         catch (HttpRequestException ex)
         {
@@ -89,8 +101,9 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         return null;
     }
 
-    private static HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri target)
+    private HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri target, out ForwardedRequestBody? body)
     {
+        body = null;
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target)
         {
@@ -99,7 +112,14 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         };
 
         if (HasBody(incoming))
-            request.Content = new StreamContent(incoming.Body, CopyBufferSize);
+        {
+            body = new ForwardedRequestBody(incoming.Body);
+            request.Content = new StreamContent(body, CopyBufferSize);
+            // The downstream may refuse the body from its headers alone (too large, wrong type, no such hook). With
+            // 100-continue it says so before the body is sent and its answer reaches the client; without it, the
+            // downstream closes the connection under a body still being sent, which can only end as a 502.
+            request.Headers.ExpectContinue = true;
+        }
 
         // Headers the client names in Connection are hop-by-hop too (RFC 9110 §7.6.1).
         var connection = incoming.Headers.Connection;
@@ -111,22 +131,21 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         foreach (var (name, values) in incoming.Headers)
         {
             if (HopByHopHeaders.Contains(name) || connectionOptions?.Contains(name) == true
-                || string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase)) continue;
+                || string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(name, "Expect", StringComparison.OrdinalIgnoreCase)) continue;
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
 
-        var remote = context.Connection.RemoteIpAddress?.ToString();
-        if (remote is not null)
-        {
-            var prior = incoming.Headers["X-Forwarded-For"].ToString();
-            request.Headers.Remove("X-Forwarded-For");
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", string.IsNullOrEmpty(prior) ? remote : $"{prior}, {remote}");
-        }
+        request.Headers.Remove("X-Forwarded-For");
+        if (addresses.ForwardedForDownstream(context) is { } forwardedFor)
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         request.Headers.Remove("X-Forwarded-Proto");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", incoming.Scheme);
         request.Headers.Remove("X-Forwarded-Host");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", incoming.Host.Value);
+        // Headers the gateway vouches for to the orchestrator (X-Comet-Proxy) are set here, after the client's own
+        // headers were copied, so a client's version of them is always replaced.
         return request;
     }
 

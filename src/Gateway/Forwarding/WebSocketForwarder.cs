@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Comet.Gateway.Security;
 
 namespace Comet.Gateway.Forwarding;
 
@@ -6,7 +7,7 @@ namespace Comet.Gateway.Forwarding;
 /// Proxies a WebSocket: connects to the downstream first (so a dead downstream is still a 502 answer), then accepts
 /// the client's upgrade and relays messages both ways until either side closes.
 /// </summary>
-public sealed class WebSocketForwarder(GatewayProblems problems, ILogger<WebSocketForwarder> logger)
+public sealed class WebSocketForwarder(GatewayProblems problems, ClientAddresses addresses, ILogger<WebSocketForwarder> logger)
 {
     // Headers that belong to the client's own handshake; ClientWebSocket makes its own.
     private static readonly HashSet<string> HandshakeHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -23,7 +24,7 @@ public sealed class WebSocketForwarder(GatewayProblems problems, ILogger<WebSock
         foreach (var (name, values) in context.Request.Headers)
             if (!HandshakeHeaders.Contains(name))
                 downstream.Options.SetRequestHeader(name, values.ToString());
-        downstream.Options.SetRequestHeader("X-Forwarded-For", context.Connection.RemoteIpAddress?.ToString());
+        downstream.Options.SetRequestHeader("X-Forwarded-For", addresses.ForwardedForDownstream(context));
         downstream.Options.SetRequestHeader("X-Forwarded-Proto", context.Request.Scheme);
         downstream.Options.SetRequestHeader("X-Forwarded-Host", context.Request.Host.Value);
 

@@ -26,6 +26,9 @@ public sealed class GatewayRoute
     public required DownstreamResilience Resilience { get; init; }
     public required string RequestIdKey { get; init; }
 
+    /// <summary>The route's own body limit, if it has one; Gateway:MaxRequestBodyBytes still caps it.</summary>
+    public long? MaxRequestBodyBytes { get; init; }
+
     public bool IsWebSocket => DownstreamScheme is "ws" or "wss";
 
     /// <summary>The label in metrics and logs: the upstream template as written.</summary>

@@ -1,16 +1,40 @@
+using Comet.Gateway.Configuration;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
 namespace Comet.Gateway.Security;
 
 /// <summary>Headers every answer carries, the gateway's own and forwarded ones alike.</summary>
 public static class SecurityHeaders
 {
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        // Only over https: a browser must not be told to insist on https by a plain-http answer (RFC 6797 §7.2).
-        if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
-        return next(context);
-    });
+        var policy = app.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.ContentSecurityPolicy;
+        return app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            // Only over https: a browser must not be told to insist on https by a plain-http answer (RFC 6797 §7.2).
+            if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
+            if (!string.IsNullOrWhiteSpace(policy)) context.Response.OnStarting(() => AddPolicyToPages(context.Response, policy));
+            return next(context);
+        });
+    }
+
+    /// <summary>
+    /// Only pages run scripts, so only text/html gets the policy, decided when the answer's type is known. A page
+    /// that brings its own policy (a downstream's) keeps it: that service knows what its page needs.
+    /// </summary>
+    private static Task AddPolicyToPages(HttpResponse response, string policy)
+    {
+        if (IsHtml(response.ContentType) && !response.Headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
+            response.Headers.ContentSecurityPolicy = policy;
+        return Task.CompletedTask;
+    }
+
+    private static bool IsHtml(string? contentType) =>
+        contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase);
 }

@@ -31,6 +31,9 @@ public sealed record Received(string Server, string Method, string Path, string 
 /// <item><c>/ws</c> is a WebSocket echo that accepts the first requested sub-protocol.</item>
 /// <item><c>/hop-by-hop</c> answers with hop-by-hop headers that must not reach the client.</item>
 /// <item><c>/swagger/v1/swagger.json</c> is a small OpenAPI document, as the orchestrator publishes one.</item>
+/// <item><c>/page</c> is a small HTML page; <c>?csp=</c> gives it that Content-Security-Policy of its own.</item>
+/// <item><c>/sink/{limit}</c> takes a body of at most that many bytes, as the orchestrator's webhooks do (413
+/// problem+json, from the headers when it can); it records only bodies it took whole, with their length as the body.</item>
 /// </list>
 /// </summary>
 public sealed class AcceptanceDownstream : IAsyncDisposable
@@ -42,6 +45,7 @@ public sealed class AcceptanceDownstream : IAsyncDisposable
     private TaskCompletionSource _releaseSecondEvent = NewSignal();
     private int _inFlightHolds;
     private int _abortedHolds;
+    private int _refusedBodies;
     private volatile bool _secondEventWritten;
     private volatile int _failWith;
     private bool _stopped;
@@ -66,6 +70,9 @@ public sealed class AcceptanceDownstream : IAsyncDisposable
     public int AbortedHolds => Volatile.Read(ref _abortedHolds);
 
     public bool SecondEventWritten => _secondEventWritten;
+
+    /// <summary>Bodies <c>/sink/{limit}</c> refused as too large.</summary>
+    public int RefusedBodies => Volatile.Read(ref _refusedBodies);
 
     /// <summary>The bytes /bytes/{count} repeats; byte i of the body is Pattern[i % Pattern.Length].</summary>
     public static ReadOnlySpan<byte> BodyPattern => Pattern;
@@ -227,6 +234,47 @@ public sealed class AcceptanceDownstream : IAsyncDisposable
             await Record(context);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(OpenApiDocument);
+        });
+
+        _app.MapGet("/page", async context =>
+        {
+            await Record(context);
+            if (context.Request.Query["csp"] is { Count: > 0 } csp) context.Response.Headers.ContentSecurityPolicy = csp;
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync($"<!DOCTYPE html><title>{Name}</title><p>a page</p>");
+        });
+
+        _app.Map("/sink/{limit:long}", async (HttpContext context, long limit) =>
+        {
+            var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
+            long length = 0;
+            var tooLarge = context.Request.ContentLength > limit;
+            if (!tooLarge)
+            {
+                var buffer = new byte[81920];
+                try
+                {
+                    int read;
+                    while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0) length += read;
+                }
+                catch (BadHttpRequestException)
+                {
+                    tooLarge = true;
+                }
+            }
+            if (tooLarge)
+            {
+                Interlocked.Increment(ref _refusedBodies);
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.WriteAsync($$"""{"status":413,"title":"Payload too large","detail":"{{Name}} takes at most {{limit}} bytes."}""");
+                return;
+            }
+            Requests.Enqueue(new Received(Name, context.Request.Method, context.Request.Path.Value ?? "", "", "",
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                length.ToString(CultureInfo.InvariantCulture)));
+            await context.Response.WriteAsync(length.ToString(CultureInfo.InvariantCulture));
         });
 
         _app.Map("/ws", async context =>

@@ -56,11 +56,24 @@ public sealed class HeaderTests : AcceptanceTest
         var seen = await EchoOf(response);
         Assert.Multiple(() =>
         {
-            Assert.That(seen.Header("X-Forwarded-For"), Is.EqualTo("203.0.113.7, 127.0.0.1"), "the client's address is appended");
+            Assert.That(seen.Header("X-Forwarded-For"), Is.EqualTo("127.0.0.1"), "the peer is no trusted proxy: its X-Forwarded-For is dropped");
             Assert.That(seen.Header("X-Forwarded-Proto"), Is.EqualTo("http"));
             Assert.That(seen.Header("X-Forwarded-Host"), Is.EqualTo($"127.0.0.1:{gateway.Process.Port}"));
             Assert.That(seen.Header("Host"), Is.EqualTo($"127.0.0.1:{downstream.Port}"), "Host names the downstream");
         });
+    }
+
+    [Test]
+    public async Task Behind_a_trusted_proxy_the_forwarded_chain_is_extended_with_the_proxys_address()
+    {
+        var downstream = await StartDownstreamAsync();
+        var gateway = await StartGatewayProcessAsync(GatewayConfig.With(Route.To("/api/{everything}", "/{everything}", downstream)),
+            new Dictionary<string, string?> { ["Gateway:TrustedProxies:0"] = "127.0.0.0/8" });
+
+        using var response = await gateway.Client.SendAsync(Get("/api/forwarded", ("X-Forwarded-For", "203.0.113.7")));
+
+        var seen = await EchoOf(response);
+        Assert.That(seen.Header("X-Forwarded-For"), Is.EqualTo("203.0.113.7, 127.0.0.1"));
     }
 
     public enum AnswerKind

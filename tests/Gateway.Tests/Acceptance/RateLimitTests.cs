@@ -22,7 +22,8 @@ public sealed partial class RateLimitTests : AcceptanceTest
         string[]? whitelist = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var route = Route.To("/api/{everything}", "/{everything}", _downstream).Limited(limit, period, periodTimespan, whitelist ?? []);
-        var gateway = InMemoryGateway(new GatewayConfig([route], global is null ? null : new GlobalConfiguration(RateLimitOptions: global)), settings);
+        var warmUp = Route.To("/warm-up", "/warm-up", _downstream);
+        var gateway = InMemoryGateway(new GatewayConfig([route, warmUp], global is null ? null : new GlobalConfiguration(RateLimitOptions: global)), settings);
         return gateway;
     }
 
@@ -32,10 +33,11 @@ public sealed partial class RateLimitTests : AcceptanceTest
         return await gateway.Client.SendAsync(request);
     }
 
-    /// <summary>One request from another client first, so the timed requests do not pay for the gateway's warm-up.</summary>
+    /// <summary>One request on an unlimited route first, so the timed requests do not pay for the gateway's warm-up
+    /// (every in-memory request comes from one address, which a limited route would count).</summary>
     private static async Task WarmUp(TestGateway gateway)
     {
-        using var response = await Send(gateway, NewClientId("warm-up"), "/api/warm-up");
+        using var response = await Send(gateway, clientId: null, "/warm-up");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
@@ -208,14 +210,31 @@ public sealed partial class RateLimitTests : AcceptanceTest
     }
 
     [Test]
-    public async Task Whitelisted_clients_named_in_the_client_id_header_are_not_limited_and_get_no_headers()
+    public async Task A_whitelisted_client_id_in_the_header_does_not_lift_the_limit_of_its_address()
     {
         var gateway = GatewayWithLimit(2, "1m", global: new GlobalRateLimitOptions(ClientIdHeader: "X-Api-Client"), whitelist: ["trusted-ci"]);
 
-        for (var i = 0; i < 5; i++)
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
         {
             using var response = await Send(gateway, "trusted-ci", header: "X-Api-Client");
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"request {i + 1} of the whitelisted client");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }),
+            "anyone can send a whitelisted client id; the address it comes from is still counted");
+        Assert.That(_downstream.Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_whitelisted_address_is_not_limited_and_gets_no_headers()
+    {
+        var gateway = GatewayWithLimit(2, "1m", whitelist: [GatewayFactory.RemoteAddress.ToString()]);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await Send(gateway, clientId: null);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"request {i + 1} of the whitelisted address");
             foreach (var name in RateLimitHeaders)
                 Assert.That(response.Header(name), Is.Null, name);
         }
@@ -239,26 +258,102 @@ public sealed partial class RateLimitTests : AcceptanceTest
     }
 
     [Test]
-    public async Task Each_client_id_has_its_own_counter()
+    public async Task A_client_id_is_counted_across_addresses_in_addition_to_each_address()
     {
-        var gateway = GatewayWithLimit(2, "1m");
-        var alice = NewClientId("alice");
-        var bob = NewClientId("bob");
+        // Behind a trusted proxy, so that one test can send from several client addresses.
+        var gateway = GatewayWithLimit(2, "1m", settings: TrustingTheTestPeer);
+        var app = NewClientId("app");
 
-        var aliceStatuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 3; i++)
+        var withId = new List<HttpStatusCode>();
+        foreach (var address in new[] { "203.0.113.1", "203.0.113.2", "203.0.113.3" })
         {
-            using var response = await Send(gateway, alice);
-            aliceStatuses.Add(response.StatusCode);
+            using var response = await gateway.Client.SendAsync(Get("/api/cards", ("ClientId", app), ("X-Forwarded-For", address)));
+            withId.Add(response.StatusCode);
         }
-        using var bobFirst = await Send(gateway, bob);
-        using var bobSecond = await Send(gateway, bob);
+        using var thirdAddressWithoutId = await gateway.Client.SendAsync(Get("/api/cards", ("X-Forwarded-For", "203.0.113.3")));
 
-        Assert.That(aliceStatuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
-        Assert.That(bobFirst.StatusCode, Is.EqualTo(HttpStatusCode.OK), "bob is not charged for alice's requests");
-        Assert.That(bobSecond.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(bobFirst.Header("X-Rate-Limit-Remaining"), Is.EqualTo("1"));
+        Assert.That(withId, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }),
+            "the client id's own counter (2 a minute) narrows what each address may do");
+        Assert.That(thirdAddressWithoutId.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the third address has used 1 of its 2");
     }
+
+    [Test]
+    public async Task A_new_client_id_with_every_request_does_not_get_past_the_limit_of_the_address()
+    {
+        var gateway = GatewayWithLimit(3, "1m", periodTimespan: 60);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await Send(gateway, NewClientId("rotating"));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.That(statuses.Take(3), Is.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(statuses.Skip(3), Is.All.EqualTo(HttpStatusCode.TooManyRequests), "17 requests with fresh client ids while banned");
+        Assert.That(_downstream.Count, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task A_made_up_X_Forwarded_For_from_a_peer_that_is_no_trusted_proxy_does_not_get_past_the_limit()
+    {
+        var gateway = GatewayWithLimit(3, "1m");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await gateway.Client.SendAsync(Get("/api/cards", ("X-Forwarded-For", $"198.51.100.{i + 1}"), ("ClientId", NewClientId())));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.That(statuses, Is.EqualTo(Enumerable.Repeat(HttpStatusCode.OK, 3).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 7))));
+        var seen = _downstream.Requests.Select(r => r.Header("X-Forwarded-For")).Distinct().ToList();
+        Assert.That(seen, Is.EqualTo(new[] { GatewayFactory.RemoteAddress.ToString() }), "the made-up addresses are not passed on either");
+    }
+
+    [Test]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_address_has_its_own_quota()
+    {
+        var gateway = GatewayWithLimit(2, "1m", settings: TrustingTheTestPeer);
+
+        async Task<HttpStatusCode> From(string forwardedFor)
+        {
+            using var response = await gateway.Client.SendAsync(Get("/api/cards", ("X-Forwarded-For", forwardedFor)));
+            return response.StatusCode;
+        }
+
+        var first = new[] { await From("203.0.113.10"), await From("203.0.113.10"), await From("203.0.113.10") };
+        // A claim left of what the proxy appended changes nothing: the proxy's entry is the client it saw.
+        var spoofedThroughProxy = await From("10.9.9.9, 203.0.113.10");
+        var second = new[] { await From("203.0.113.20"), await From("203.0.113.20") };
+
+        Assert.That(first, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.That(spoofedThroughProxy, Is.EqualTo(HttpStatusCode.TooManyRequests), "the right-most untrusted hop is the client");
+        Assert.That(second, Is.All.EqualTo(HttpStatusCode.OK), "another client behind the proxy has its own counter");
+    }
+
+    [Test]
+    public async Task A_new_client_id_with_every_sign_in_attempt_does_not_get_past_the_shipped_auth_limit()
+    {
+        var shipped = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "gateway.json"));
+        var gateway = InMemoryGateway(shipped, orchestrator: new Uri($"http://127.0.0.1:{_downstream.Port}/"));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/login") { Content = new StringContent("""{"username":"admin","password":"guess"}""") };
+            request.Headers.Add("ClientId", NewClientId("guesser"));
+            using var response = await gateway.Client.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.That(statuses.Take(30), Is.All.EqualTo(HttpStatusCode.OK), "the shipped /auth limit is 30 a minute per address");
+        Assert.That(statuses.Skip(30), Is.All.EqualTo(HttpStatusCode.TooManyRequests), "a fresh ClientId on each attempt gains nothing");
+        Assert.That(_downstream.Count, Is.EqualTo(30));
+    }
+
+    /// <summary>The in-memory gateway's peer (every request comes from it) as a trusted proxy.</summary>
+    private static Dictionary<string, string?> TrustingTheTestPeer => new() { ["Gateway:TrustedProxies:0"] = GatewayFactory.RemoteAddress.ToString() };
 
     [Test]
     public async Task Without_a_client_id_the_remote_address_is_the_client()
@@ -274,7 +369,7 @@ public sealed partial class RateLimitTests : AcceptanceTest
         using var withId = await Send(gateway, NewClientId());
 
         Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
-        Assert.That(withId.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a client naming itself has its own counter");
+        Assert.That(withId.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "naming itself does not give the address a new quota");
     }
 
     [Test]

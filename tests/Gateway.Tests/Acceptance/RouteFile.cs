@@ -36,6 +36,7 @@ public sealed record Route
     public RateLimitOptions? RateLimitOptions { get; init; }
     public QoSOptions? QoSOptions { get; init; }
     public string? RequestIdKey { get; init; }
+    public long? MaxRequestBodyBytes { get; init; }
 
     /// <summary>A route from <paramref name="upstream"/> to <paramref name="downstreamPath"/> on the given downstreams.</summary>
     public static Route To(string upstream, string downstreamPath, params AcceptanceDownstream[] downstreams) => new()

@@ -379,4 +379,28 @@ public sealed class RouteFileTests
         }));
         foreach (var line in error.Errors) Assert.That(error.Message, Does.Contain(line));
     }
+
+    [Test]
+    public void A_route_body_limit_is_read_and_must_be_positive()
+    {
+        var table = Build(File(Route("/hooks/{everything}", extra: """, "MaxRequestBodyBytes": 26214400 """)));
+        var errors = ErrorsOf(File(Route("/hooks/{everything}", extra: """, "MaxRequestBodyBytes": 0 """)));
+
+        Assert.That(table.Routes.Single().MaxRequestBodyBytes, Is.EqualTo(26_214_400));
+        Assert.That(errors, Has.Some.Contains("MaxRequestBodyBytes must be at least 1"));
+    }
+
+    [Test]
+    public void The_shipped_route_file_refuses_bodies_the_orchestrator_would_refuse()
+    {
+        var table = Build(System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "gateway.json")));
+
+        var limits = table.Routes.ToDictionary(r => r.Upstream.Text, r => r.MaxRequestBodyBytes);
+        Assert.Multiple(() =>
+        {
+            Assert.That(limits["/hooks/{everything}"], Is.EqualTo(25L * 1024 * 1024), "the orchestrator's Webhooks:MaxBodyBytes");
+            Assert.That(limits["/api/{everything}"], Is.EqualTo(30_000_000), "Kestrel's default limit in the orchestrator");
+            Assert.That(limits["/auth/{everything}"], Is.EqualTo(30_000_000));
+        });
+    }
 }
