@@ -35,7 +35,7 @@ public static class ProjectEndpoints
         return TypedResults.Created($"/api/v1/projects/{created.Slug}", created);
     }
 
-    private static async Task<Ok<PagedList<ProjectDto>>> List(IMediator mediator, CancellationToken ct, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+    private static async Task<Ok<PagedList<ProjectDto>>> List(IMediator mediator, CancellationToken ct, long page = 1, long pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListProjectsQuery { Page = page, PageSize = pageSize }, ct));
 
     private static async Task<Ok<ProjectDto>> Get(string slug, IMediator mediator, CancellationToken ct) =>

@@ -45,7 +45,7 @@ public static class RunEndpoints
     }
 
     private static async Task<Ok<PagedList<RunSummaryDto>>> List(string slug, IMediator mediator, CancellationToken ct,
-        string? status = null, string? branch = null, string? @event = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        string? status = null, string? branch = null, string? @event = null, long page = 1, long pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListRunsQuery
         {
             Slug = slug, Status = status, Branch = branch, Event = @event, Page = page, PageSize = pageSize,
