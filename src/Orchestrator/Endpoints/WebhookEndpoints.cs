@@ -1,3 +1,4 @@
+using Comet.Orchestrator.Infrastructure;
 using Comet.Application.Common.Models;
 using Comet.Application.Webhooks.Commands;
 using Comet.Application.Webhooks.Queries;
@@ -24,11 +25,24 @@ public static class WebhookEndpoints
         hooks.MapPost("/{forge}", (string forge, HttpContext context, IMediator mediator, IOptions<WebhookOptions> options) =>
                 Receive(forge, null, context, mediator, options.Value))
             .WithName("ReceiveWebhook")
-            .WithSummary("A GitHub, GitLab or Gitea webhook; the project is found from the repository URLs in the payload.");
+            .WithSummary("A GitHub, GitLab or Gitea webhook; the project is found from the repository URLs in the payload.")
+            .WithDescription("forge is github, gitlab or gitea. Signed with the project's webhook secret: GitHub sends X-Hub-Signature-256 "
+                + "(HMAC-SHA256 of the body), Gitea X-Gitea-Signature (the same, hex), GitLab X-Gitlab-Token (the secret itself). The "
+                + "event is X-GitHub-Event, X-Gitlab-Event or X-Gitea-Event; the delivery id (X-GitHub-Delivery, X-Gitea-Delivery, "
+                + "X-Gitlab-Event-UUID) makes a redelivery answer like the first time. No bearer token: the signature is the "
+                + "authentication. scripts/github-push.sh sends a signed push by hand.")
+            .WithRequestExample(ApiExamples.GithubPush, "github push").WithRequestExample(ApiExamples.GitlabPush, "gitlab push")
+            .WithRequestExample(ApiExamples.GiteaPush, "gitea push").WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.WebhookAccepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         hooks.MapPost("/{forge}/{slug}", (string forge, string slug, HttpContext context, IMediator mediator, IOptions<WebhookOptions> options) =>
                 Receive(forge, slug, context, mediator, options.Value))
             .WithName("ReceiveProjectWebhook")
-            .WithSummary("A webhook for one project, named by its slug.");
+            .WithSummary("A webhook for one project, named by its slug.")
+            .WithDescription("Like POST /hooks/{forge}, for a project whose repository URL the payload does not name (a mirror, a renamed "
+                + "repository). Signed the same way.")
+            .WithRequestExample(ApiExamples.GithubPush, "github push").WithRequestExample(ApiExamples.GitlabPush, "gitlab push")
+            .WithRequestExample(ApiExamples.GiteaPush, "gitea push").WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.WebhookAccepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/api/v1/projects/{slug}/deliveries", ListDeliveries).WithTags("Webhooks").WithName("ListDeliveries")
             .WithSummary("Every webhook delivery the project received, newest first, with its outcome.")
