@@ -16,6 +16,9 @@ public sealed class LintContentTypeTests : OrchestratorTestBase
         return await Client.PostAsync("/api/v1/lint", content);
     }
 
+    private static string Messages(System.Text.Json.JsonElement result) =>
+        string.Join("\n", result.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+
     [TestCase("application/yaml")]
     [TestCase("application/x-yaml")]
     [TestCase("text/yaml")]
@@ -33,7 +36,7 @@ public sealed class LintContentTypeTests : OrchestratorTestBase
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
         var result = await response.ReadJsonAsync();
         Assert.That(result.GetProperty("valid").GetBoolean(), Is.False);
-        Assert.That(result.GetProperty("errors")[0].GetProperty("message").GetString(), Does.Contain("stepz"), "the file itself was read, not a form");
+        Assert.That(Messages(result), Does.Contain("stepz"), "the file itself was read, not a form");
     }
 
     [Test]
@@ -43,7 +46,7 @@ public sealed class LintContentTypeTests : OrchestratorTestBase
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
-        Assert.That((await response.ReadJsonAsync()).GetProperty("errors")[0].GetProperty("message").GetString(), Does.Contain("stepz"));
+        Assert.That(Messages(await response.ReadJsonAsync()), Does.Contain("stepz"));
     }
 
     [Test]
