@@ -87,10 +87,11 @@ public static class GatewaySetup
         app.UseExceptionHandler();
         app.UseRequestHeadLimits();
         // Only under /swagger: the UI middleware would otherwise test every forwarded request's path.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(o =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUiAtItsRoot().UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint(CombinedOpenApiDocument.Path, "Comet API");
             o.DocumentTitle = "Comet API";
+            o.IndexStream = SwaggerUiPage.WithBaseAddress(o.IndexStream);
         }));
         app.UseWebSockets();
         app.UseRouting();

@@ -1,3 +1,4 @@
+using Comet.Application.Common.Validation;
 using System.Text.RegularExpressions;
 using Comet.Application.Common.Git;
 using Comet.Domain.Projects;
@@ -15,6 +16,7 @@ public static partial class ProjectRules
 
     public static IRuleBuilderOptions<T, string?> ValidProjectName<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Name must not be empty.")
+            .PlainDisplayText()
             .MaximumLength(MaxNameLength).WithMessage($"Name must be at most {MaxNameLength} characters.")
             .Must(n => string.IsNullOrWhiteSpace(n) || Slug.FromName(n).Length > 0)
             .WithMessage("Name must contain at least one letter or digit (it becomes the project's URL name).");

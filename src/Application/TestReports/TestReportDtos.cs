@@ -25,7 +25,7 @@ public sealed record TestResultDto(Guid RunId, long RunNumber, Guid JobId, int A
 public sealed record TestHistoryDto(string TestId, string JobName, string Suite, string? ClassName, string Name, IReadOnlyList<TestResultDto> Results);
 
 public sealed record FlakyTestDto(string TestId, string JobName, string Suite, string? ClassName, string Name, double FlipRate, int Flips,
-    int Results, bool MixedOnSameCommit, bool MarkedFlaky, DateTime LastSeen, TestStatus LastStatus);
+    int Results, bool MixedOnSameCommit, bool MarkedFlaky, DateTime LastSeen, TestStatus LastStatus, bool PassedOnRetry);
 
 public sealed record FlakyTestList(IReadOnlyList<FlakyTestDto> Items);
 

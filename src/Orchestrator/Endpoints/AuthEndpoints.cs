@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Comet.Application.Common.Models;
 using Comet.Application.Identity;
 using Comet.Application.Identity.Commands;
 using Comet.Application.Identity.Queries;
@@ -18,12 +19,18 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status500InternalServerError);
         auth.MapPost("/login", Login).WithName("Login")
             .WithSummary("Sign in with a username and password: an access token (JWT, 15 minutes) and a refresh token.")
+            .WithDescription("Send the access token as 'Authorization: Bearer <accessToken>' (Swagger UI: Authorize). Renew it with "
+                + "POST /auth/refresh before it expires. Repeated failures are slowed down and then refused with 429 and Retry-After.")
+            .WithRequestExample(ApiExamples.Login).WithResponseExample(StatusCodes.Status200OK, ApiExamples.TokenPair)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/register", Register).WithName("Register")
             .WithSummary("Make your own account {username, password (12+), email?, displayName?} when Identity:Registration:Open is on.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         auth.MapPost("/refresh", Refresh).WithName("RefreshTokens")
             .WithSummary("Exchange a refresh token for a new pair; the old one stops working, and reusing it ends the sign-in.")
+            .WithDescription("Refresh tokens are single-use: keep the new one from each answer. Presenting a used one again is taken as "
+                + "theft and ends the whole sign-in (every token of it).")
+            .WithRequestExample(ApiExamples.Refresh).WithResponseExample(StatusCodes.Status200OK, ApiExamples.TokenPair)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/logout", Logout).WithName("Logout")
             .WithSummary("End a sign-in: its refresh tokens stop working.")
@@ -37,6 +44,10 @@ public static class AuthEndpoints
         me.MapGet("/", Me).WithName("GetMe").WithSummary("The signed-in user.");
         me.MapPost("/tokens", CreateToken).WithName("CreatePersonalAccessToken")
             .WithSummary("Create a personal access token {name, expiresInDays (1–365, default 30), scopes: read|write|admin}; the token is shown this once.")
+            .WithDescription("For scripts and the CLI: send it as 'Authorization: Bearer cpat_…' like an access token. It acts as you, "
+                + "limited to its scopes (read: GET only; write: also changes; admin: also administration). Revoke it with "
+                + "DELETE /api/v1/me/tokens/{id}.")
+            .WithRequestExample(ApiExamples.CreateToken).WithResponseExample(StatusCodes.Status201Created, ApiExamples.CreatedToken)
             .ProducesValidationProblem();
         me.MapGet("/tokens", ListTokens).WithName("ListPersonalAccessTokens")
             .WithSummary("The caller's personal access tokens with their last use, never their secrets.");
@@ -63,7 +74,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Ok<Comet.Application.Common.Models.PagedList<AuditEventDto>>> ListAudit(IMediator mediator, CancellationToken ct,
-        string? user = null, string? action = null, DateTime? from = null, DateTime? to = null, int page = 1, int pageSize = 20) =>
+        string? user = null, string? action = null, DateTime? from = null, DateTime? to = null, long page = 1, long pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListAuditEventsQuery
         {
             User = user, Action = action, From = from, To = to, Page = page, PageSize = pageSize,

@@ -21,7 +21,7 @@ public static class MemberEndpoints
             .WithSummary("Take a user out of the project (owners only; the last owner stays).").ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public sealed record RoleBody(string? Role);
+    public sealed record RoleBody([property: System.ComponentModel.DataAnnotations.Required] string? Role);
 
     private static async Task<Ok<IReadOnlyList<MemberDto>>> List(string slug, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new ListMembersQuery(slug), ct));

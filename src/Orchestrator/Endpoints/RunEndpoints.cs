@@ -1,3 +1,4 @@
+using Comet.Orchestrator.Infrastructure;
 using System.Text;
 using Comet.Application.Common.Models;
 using Comet.Application.Runs;
@@ -19,21 +20,42 @@ public static class RunEndpoints
         var projectRuns = app.MapGroup("/api/v1/projects/{slug}/runs").WithTags("Runs");
         projectRuns.MapPost("/", Trigger).WithName("TriggerRun")
             .WithSummary("Start a manual run of a branch (default: the project's default branch), optionally at a commit.")
+            .WithDescription("Developers and up. ref is a branch, tag or refs/… name; sha pins a commit (7–64 hex digits); variables are "
+                + "added to the pipeline's (NAME=value, names in capitals). The answer is 202 with the run as queued; follow it at "
+                + "GET /api/v1/runs/{id} (the Location header).")
+            .WithRequestExample(ApiExamples.TriggerRun).WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.QueuedRun)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         projectRuns.MapGet("/", List).WithName("ListRuns").WithSummary("A project's runs, newest first; filter by status, branch or event.")
+            .WithDescription("status is one of the run states (queued, running, success, failed, cancelled, …), branch a branch name, event "
+                + "push, tag, pull_request or manual. page starts at 1 (at most 1000000), pageSize is 1–100 (default 20).")
+            .WithResponseExample(StatusCodes.Status200OK, ApiExamples.RunPage)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         var runs = app.MapGroup("/api/v1/runs").WithTags("Runs");
         runs.MapGet("/{id:guid}", Get).WithName("GetRun").WithSummary("A run with every attempt of its jobs and their steps.")
+            .WithDescription("Statuses are snake_case. A job waiting for something says why in waitingReason; a job that ran again "
+                + "after a retry appears once per attempt. A run in a project the caller may not see is 404.")
+            .WithResponseExample(StatusCodes.Status200OK, ApiExamples.Run)
             .ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{id:guid}/cancel", Cancel).WithName("CancelRun")
             .WithSummary("Cancel a run: waiting jobs never start, running ones are killed with their process trees.")
+            .WithDescription("Developers and up. The answer is the run as it is now; 409 when it has already finished.")
+            .WithResponseExample(StatusCodes.Status200OK, ApiExamples.CancelledRun)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapPost("/{id:guid}/retry", Retry).WithName("RetryRun")
             .WithSummary("Run a finished run's failed, cancelled and lost jobs again, as new attempts.")
+            .WithDescription("Developers and up. Jobs that succeeded keep their results and artifacts; the retried ones start as attempt "
+                + "n+1 with the same commit. 409 while the run is still going or when nothing failed.")
+            .WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.QueuedRun)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapGet("/{id:guid}/jobs/{jobId:guid}/steps/{index:int}/log", Log).WithName("GetStepLog")
             .WithSummary("A step's log from a byte offset; with follow=true, Server-Sent Events until the step ends.")
+            .WithDescription("Plain: text/plain from byte offset (default 0), whole lines only, so offset + the bytes received is where "
+                + "the next read starts; X-Step-Status says whether the step is still running. follow=true: text/event-stream, one "
+                + "`log` event per chunk whose id is the next offset (an EventSource resumes with Last-Event-ID), then an `end` "
+                + "event with the step's status. index counts the job's steps from 0.")
+            .WithResponseExample(StatusCodes.Status200OK, ApiExamples.StepLog, contentType: "text/plain")
+            .WithResponseExample(StatusCodes.Status200OK, ApiExamples.StepLogEvents, contentType: "text/event-stream")
             .Produces<string>(StatusCodes.Status200OK, "text/plain", "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -45,7 +67,7 @@ public static class RunEndpoints
     }
 
     private static async Task<Ok<PagedList<RunSummaryDto>>> List(string slug, IMediator mediator, CancellationToken ct,
-        string? status = null, string? branch = null, string? @event = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        string? status = null, string? branch = null, string? @event = null, long page = 1, long pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListRunsQuery
         {
             Slug = slug, Status = status, Branch = branch, Event = @event, Page = page, PageSize = pageSize,

@@ -1,3 +1,4 @@
+using Comet.Orchestrator.Infrastructure;
 using Comet.Application.Common.Models;
 using Comet.Application.Webhooks.Commands;
 using Comet.Application.Webhooks.Queries;
@@ -33,12 +34,18 @@ public static class WebhookEndpoints
                 Receive(forge, null, context, mediator, options.Value))
             .WithName("ReceiveWebhook")
             .WithSummary("A GitHub, GitLab or Gitea webhook; the project is found from the repository URLs in the payload.")
-            .WithDescription(Answers);
+            .WithDescription(Answers + " scripts/github-push.sh sends a signed GitHub push by hand.")
+            .WithRequestExample(ApiExamples.GithubPush, "github push").WithRequestExample(ApiExamples.GitlabPush, "gitlab push")
+            .WithRequestExample(ApiExamples.GiteaPush, "gitea push").WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.WebhookAccepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         hooks.MapPost("/{forge}/{slug}", (string forge, string slug, HttpContext context, IMediator mediator, IOptions<WebhookOptions> options) =>
                 Receive(forge, slug, context, mediator, options.Value))
             .WithName("ReceiveProjectWebhook")
             .WithSummary("A webhook for one project, named by its slug.")
-            .WithDescription(Answers);
+            .WithDescription(Answers + " scripts/github-push.sh sends a signed GitHub push by hand.")
+            .WithRequestExample(ApiExamples.GithubPush, "github push").WithRequestExample(ApiExamples.GitlabPush, "gitlab push")
+            .WithRequestExample(ApiExamples.GiteaPush, "gitea push").WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.WebhookAccepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/api/v1/projects/{slug}/deliveries", ListDeliveries).WithTags("Webhooks").WithName("ListDeliveries")
             .WithSummary("Every webhook delivery the project received, newest first, with its outcome.")
@@ -58,6 +65,6 @@ public static class WebhookEndpoints
     }
 
     private static async Task<Ok<PagedList<DeliveryDto>>> ListDeliveries(string slug, IMediator mediator, CancellationToken ct,
-        int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        long page = 1, long pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListDeliveriesQuery { Slug = slug, Page = page, PageSize = pageSize }, ct));
 }

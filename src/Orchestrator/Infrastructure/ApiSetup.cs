@@ -31,6 +31,9 @@ public static class ApiSetup
                 Description = "Self-hosted CI/CD: projects, runs, logs and webhooks.",
             });
             o.SupportNonNullableReferenceTypes();
+            o.AddSecurityDefinition(BearerSecurityFilter.SchemeName, BearerSecurityFilter.Scheme);
+            o.OperationFilter<BearerSecurityFilter>();
+            o.OperationFilter<ExamplesOperationFilter>();
         });
         return services;
     }
@@ -40,8 +43,15 @@ public static class ApiSetup
         app.UseExceptionHandler();
         // Empty error answers (unknown route, wrong method) get a problem+json body too.
         app.UseStatusCodePages();
+        app.UseSwaggerUiAtItsRoot();
         app.UseSwagger();
-        app.UseSwaggerUI(o => o.DocumentTitle = "Comet API");
+        app.UseSwaggerUI(o =>
+        {
+            o.DocumentTitle = "Comet API";
+            // From the site root: the page's own address is /swagger or /swagger/index.html, and a relative one would differ.
+            o.SwaggerEndpoint("/swagger/v1/swagger.json", "Comet API v1");
+            o.IndexStream = SwaggerUiPage.WithBaseAddress(o.IndexStream);
+        });
         return app;
     }
 }

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Comet.Application.Common.Validation;
 using System.Security.Cryptography;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
@@ -12,11 +15,14 @@ namespace Comet.Application.Identity.Commands;
 public sealed record CreatePersonalAccessTokenCommand : IRequest<CreatedPersonalAccessTokenDto>
 {
     /// <summary>Set by the endpoint from the caller's token, never from the body.</summary>
+    [JsonIgnore]
     public Guid UserId { get; init; }
+    [Required]
     public string? Name { get; init; }
 
     /// <summary>Days until it expires (1–365); default 30.</summary>
     public int? ExpiresInDays { get; init; }
+    [Required]
     public IReadOnlyList<string>? Scopes { get; init; }
 }
 
@@ -36,7 +42,7 @@ public sealed class CreatePersonalAccessTokenValidator : AbstractValidator<Creat
 {
     public CreatePersonalAccessTokenValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(100);
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(100).PlainDisplayText();
         RuleFor(c => c.ExpiresInDays).InclusiveBetween(1, 365);
         RuleFor(c => c.Scopes).NotEmpty().WithMessage("'Scopes' must name at least one of read, write, admin.");
         RuleForEach(c => c.Scopes).Must(s => PersonalAccessToken.KnownScopes.Contains(s))

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Comet.Application.Common.Validation;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
@@ -13,7 +15,9 @@ namespace Comet.Application.Identity.Commands;
 [RequiresAdmin]
 public sealed record CreateUserCommand : IRequest<UserDto>
 {
+    [Required]
     public string? Username { get; init; }
+    [Required]
     public string? Password { get; init; }
     public string? Email { get; init; }
     public string? DisplayName { get; init; }
@@ -29,7 +33,7 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
         RuleFor(c => c.Username).ValidUsername();
         RuleFor(c => c.Password).ValidNewPassword();
         RuleFor(c => c.Email).EmailAddress().MaximumLength(256).When(c => c.Email is not null);
-        RuleFor(c => c.DisplayName).MaximumLength(128);
+        RuleFor(c => c.DisplayName).MaximumLength(128).PlainDisplayText();
         RuleFor(c => c.Role).Must(r => r is null or "user" or "admin").WithMessage("'Role' is 'user' or 'admin'.");
     }
 }
@@ -37,7 +41,7 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
 public static class AccountRules
 {
     public static IRuleBuilderOptions<T, string?> ValidUsername<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().MaximumLength(64)
+        rule.NotEmpty().MaximumLength(64).PlainDisplayText()
             .Matches("^[A-Za-z0-9][A-Za-z0-9._-]*$").WithMessage("'Username' may hold letters, digits, '.', '_' and '-', and starts with a letter or digit.");
 
     public static IRuleBuilderOptions<T, string?> ValidNewPassword<T>(this IRuleBuilder<T, string?> rule) =>

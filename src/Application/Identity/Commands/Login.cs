@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Identity;
@@ -9,10 +11,13 @@ namespace Comet.Application.Identity.Commands;
 
 public sealed record LoginCommand : IRequest<TokenPairDto>
 {
+    [Required]
     public string? Username { get; init; }
+    [Required]
     public string? Password { get; init; }
 
     /// <summary>Set by the endpoint: the client's address, for throttling repeated failures.</summary>
+    [JsonIgnore]
     public string? ClientAddress { get; init; }
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Identity;
 using FluentValidation;
@@ -9,6 +10,7 @@ namespace Comet.Application.Identity.Commands;
 /// <summary>Ends a sign-in: its refresh tokens stop working. (Access tokens expire on their own within minutes.)</summary>
 public sealed record LogoutCommand : IRequest<Unit>
 {
+    [Required]
     public string? RefreshToken { get; init; }
 }
 

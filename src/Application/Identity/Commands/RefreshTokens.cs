@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Identity;
@@ -10,6 +11,7 @@ namespace Comet.Application.Identity.Commands;
 /// <summary>Exchanges a refresh token for a new pair; the old token stops working.</summary>
 public sealed record RefreshTokensCommand : IRequest<TokenPairDto>
 {
+    [Required]
     public string? RefreshToken { get; init; }
 }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Comet.Application.Common.Validation;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Identity.Queries;
 using Comet.Domain.Identity;
@@ -19,7 +21,9 @@ public sealed class RegistrationOptions
 /// <summary>Someone makes their own account, when registration is open.</summary>
 public sealed record RegisterCommand : IRequest<UserDto>
 {
+    [Required]
     public string? Username { get; init; }
+    [Required]
     public string? Password { get; init; }
     public string? Email { get; init; }
     public string? DisplayName { get; init; }
@@ -32,7 +36,7 @@ public sealed class RegisterValidator : AbstractValidator<RegisterCommand>
         RuleFor(c => c.Username).ValidUsername();
         RuleFor(c => c.Password).ValidNewPassword();
         RuleFor(c => c.Email).EmailAddress().MaximumLength(256).When(c => c.Email is not null);
-        RuleFor(c => c.DisplayName).MaximumLength(128);
+        RuleFor(c => c.DisplayName).MaximumLength(128).PlainDisplayText();
     }
 }
 

@@ -27,16 +27,16 @@ public sealed record ListAuditEventsQuery : IRequest<PagedList<AuditEventDto>>
     public string? Action { get; init; }
     public DateTime? From { get; init; }
     public DateTime? To { get; init; }
-    public int Page { get; init; } = 1;
-    public int PageSize { get; init; } = Paging.DefaultPageSize;
+    public long Page { get; init; } = 1;
+    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
 public sealed class ListAuditEventsValidator : AbstractValidator<ListAuditEventsQuery>
 {
     public ListAuditEventsValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
-        RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
+        RuleFor(q => q.Page).ValidPage();
+        RuleFor(q => q.PageSize).ValidPageSize();
     }
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Comet.Application.Common.Security;
 using System.Security.Cryptography;
 using Comet.Application.Common.Exceptions;
@@ -9,10 +10,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Application.Projects.Commands;
 
+/// <summary>
+/// [Required] marks what the API description lists as required; the validator enforces it, with its own words. The
+/// members stay nullable so that a missing field reaches the validator instead of failing in the JSON reader.
+/// </summary>
 [RequiresSignIn]
 public sealed record CreateProjectCommand : IRequest<CreatedProjectDto>
 {
+    [Required]
     public string? Name { get; init; }
+    [Required]
     public string? RepoUrl { get; init; }
     public string? DefaultBranch { get; init; }
     public string? Forge { get; init; }

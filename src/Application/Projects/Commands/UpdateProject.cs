@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
@@ -14,6 +15,8 @@ public sealed record UpdateProjectCommand : IRequest<ProjectDto>, IProjectReques
 {
     string? IProjectRequest.ProjectSlug => Slug;
 
+    /// <summary>From the route, never from the body.</summary>
+    [JsonIgnore]
     public string Slug { get; init; } = "";
     public string? Name { get; init; }
     public string? RepoUrl { get; init; }

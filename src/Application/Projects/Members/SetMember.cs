@@ -1,3 +1,4 @@
+using Comet.Application.Common.Validation;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Common.Security;
 using Comet.Application.Identity;
@@ -24,9 +25,12 @@ public sealed record SetMemberCommand : IRequest<MemberDto>, IProjectRequest
 
 public sealed class SetMemberValidator : AbstractValidator<SetMemberCommand>
 {
-    public SetMemberValidator() =>
+    public SetMemberValidator()
+    {
+        RuleFor(c => c.Username).PlainDisplayText();
         RuleFor(c => c.Role).NotEmpty().Must(r => Enum.TryParse<ProjectRole>(r, ignoreCase: true, out var role) && Enum.IsDefined(role) && !int.TryParse(r, out _))
             .WithMessage("'Role' is owner, maintainer, developer or viewer.");
+    }
 }
 
 public sealed class SetMemberHandler(ICometDbContext db, TimeProvider clock, AuditTrail audit) : IRequestHandler<SetMemberCommand, MemberDto>

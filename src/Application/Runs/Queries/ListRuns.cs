@@ -1,3 +1,4 @@
+using Comet.Application.Common.Validation;
 using Comet.Application.Projects;
 using Comet.Domain.Projects;
 using Comet.Application.Common.Security;
@@ -21,8 +22,8 @@ public sealed record ListRunsQuery : IRequest<PagedList<RunSummaryDto>>, IProjec
     public string? Status { get; init; }
     public string? Branch { get; init; }
     public string? Event { get; init; }
-    public int Page { get; init; } = 1;
-    public int PageSize { get; init; } = Paging.DefaultPageSize;
+    public long Page { get; init; } = 1;
+    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
 public sealed class ListRunsValidator : AbstractValidator<ListRunsQuery>
@@ -31,8 +32,9 @@ public sealed class ListRunsValidator : AbstractValidator<ListRunsQuery>
 
     public ListRunsValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).WithMessage("Page starts at 1.");
-        RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize).WithMessage($"Page size must be between 1 and {Paging.MaxPageSize}.");
+        RuleFor(q => q.Page).ValidPage();
+        RuleFor(q => q.PageSize).ValidPageSize();
+        RuleFor(q => q.Branch).PlainDisplayText();
         RuleFor(q => q.Status).Must(s => s is null || Statuses.Contains(s))
             .WithMessage($"Status must be one of: {string.Join(", ", Statuses)}.");
     }

@@ -39,9 +39,25 @@ public sealed class GetRunTestsHandler(ICometDbContext db) : IRequestHandler<Get
             .ToListAsync(cancellationToken);
         var suites = await db.TestSuites.AsNoTracking().Where(s => s.RunId == request.RunId).ToListAsync(cancellationToken);
 
+        // Flaky by the one rule (FlakyTests.IsFlakyInRun): the runner's mark, counted above, plus a pass on a retry of a
+        // test that failed on an earlier attempt of its job. Only tests that failed somewhere in the run can be the latter.
+        var firstFailures = (await db.TestCases.Where(c => c.RunId == request.RunId && (c.Status == TestStatus.Failed || c.Status == TestStatus.Error))
+                .GroupBy(c => new { c.JobName, c.TestId })
+                .Select(g => new { g.Key.JobName, g.Key.TestId, Attempt = g.Min(c => c.Attempt) })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(f => (f.JobName, f.TestId), f => f.Attempt);
+        var failedIds = firstFailures.Keys.Select(k => k.TestId).Distinct().ToList();
+        var passedOnRetry = failedIds.Count == 0 ? [] : (await db.TestCases
+                .Where(c => c.RunId == request.RunId && c.Status == TestStatus.Passed && !c.Flaky && c.Attempt > 1 && failedIds.Contains(c.TestId))
+                .Select(c => new { c.JobId, c.JobName, c.TestId, c.Attempt })
+                .ToListAsync(cancellationToken))
+            .Where(c => FlakyTests.PassedOnRetry(TestStatus.Passed, c.Attempt, FirstFailure(firstFailures, c.JobName, c.TestId)))
+            .ToList();
+
         var jobs = counts.GroupBy(c => (c.JobId, c.JobName, c.Attempt))
             .Select(job => new JobTestsDto(job.Key.JobId, job.Key.JobName, job.Key.Attempt,
-                job.Aggregate(TestTotalsDto.Empty, (totals, c) => totals.Plus(Totals(c.Status, c.Count, c.Flaky, c.Duration))),
+                job.Aggregate(TestTotalsDto.Empty, (totals, c) => totals.Plus(Totals(c.Status, c.Count, c.Flaky, c.Duration)))
+                    .Plus(TestTotalsDto.Empty with { Flaky = passedOnRetry.Count(p => p.JobId == job.Key.JobId) }),
                 suites.Where(s => s.JobId == job.Key.JobId).OrderBy(s => s.Name, StringComparer.Ordinal)
                     .Select(s => new TestSuiteDto(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, s.DurationMs)).ToList()))
             .OrderBy(j => j.JobName, StringComparer.Ordinal).ThenBy(j => j.Attempt)
@@ -57,9 +73,13 @@ public sealed class GetRunTestsHandler(ICometDbContext db) : IRequestHandler<Get
             .Select(c => new TestCaseDto(c.TestId, c.JobId, c.JobName, c.Attempt, c.Suite, c.ClassName, c.Name, c.File, c.DurationMs,
                 c.Status, c.Message, c.Details, c.Flaky))
             .ToListAsync(cancellationToken);
+        cases = cases.Select(c => c with { Flaky = FlakyTests.IsFlakyInRun(c.Status, c.Flaky, c.Attempt, FirstFailure(firstFailures, c.JobName, c.TestId)) }).ToList();
         var truncated = cases.Count > request.Limit;
         return new RunTestsDto(request.RunId, runTotals, jobs, truncated ? cases[..request.Limit] : cases, truncated);
     }
+
+    private static int? FirstFailure(Dictionary<(string JobName, string TestId), int> firstFailures, string jobName, string testId) =>
+        firstFailures.TryGetValue((jobName, testId), out var attempt) ? attempt : null;
 
     private static TestTotalsDto Totals(TestStatus status, int count, int flaky, double duration) => new(
         count,

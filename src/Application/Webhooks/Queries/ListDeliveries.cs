@@ -19,16 +19,16 @@ public sealed record ListDeliveriesQuery : IRequest<PagedList<DeliveryDto>>, IPr
     string? IProjectRequest.ProjectSlug => Slug;
 
     public string Slug { get; init; } = "";
-    public int Page { get; init; } = 1;
-    public int PageSize { get; init; } = Paging.DefaultPageSize;
+    public long Page { get; init; } = 1;
+    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
 public sealed class ListDeliveriesValidator : AbstractValidator<ListDeliveriesQuery>
 {
     public ListDeliveriesValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).WithMessage("Page starts at 1.");
-        RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize).WithMessage($"Page size must be between 1 and {Paging.MaxPageSize}.");
+        RuleFor(q => q.Page).ValidPage();
+        RuleFor(q => q.PageSize).ValidPageSize();
     }
 }
 
