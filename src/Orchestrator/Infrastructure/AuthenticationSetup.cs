@@ -47,11 +47,11 @@ public static class AuthenticationSetup
     {
         var user = Guid.TryParse(context.Principal?.FindFirstValue("sub"), out var id)
             ? await context.HttpContext.RequestServices.GetRequiredService<IMediator>()
-                .Send(new ResolveAccessTokenSubjectQuery(id), context.HttpContext.RequestAborted)
+                .Send(new ResolveAccessTokenSubjectQuery(id, context.Principal!.FindFirstValue(JwtAccessTokens.StampClaim)), context.HttpContext.RequestAborted)
             : null;
         if (user is null)
         {
-            context.Fail("The token's user does not exist (any more).");
+            context.Fail("The token's user does not exist (any more), or its password was changed after the token was issued.");
             return;
         }
         context.Principal = SignedInAccount.SignIn(context.HttpContext, user, scopes: null, JwtBearerDefaults.AuthenticationScheme);
