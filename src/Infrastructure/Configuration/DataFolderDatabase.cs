@@ -93,6 +93,13 @@ public static class DataFolderDatabase
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Whether there is an instance to work on: a remembered database, a PostgreSQL database named by this start, or
+    /// an existing SQLite file (opening a missing one would create an empty database).
+    /// </summary>
+    public static bool HoldsAnInstance(DatabaseOptions options, string dataDir) =>
+        File.Exists(PathIn(dataDir)) || options.IsPostgres || File.Exists(SqliteFile(options.ConnectionString, dataDir));
+
     /// <summary>Which database the settings reach: the provider and, for PostgreSQL, host, port and name; for SQLite, the file.</summary>
     private static string Identity(string provider, string? connection, string dataDir)
     {

@@ -77,7 +77,13 @@ public static class AuthenticationSetup
         }
         var dataDir = scope.ServiceProvider.GetRequiredService<IOptions<CometOptions>>().Value.DataDirFullPath;
         var path = Path.Combine(dataDir, "initial-admin-password");
-        await using (var file = PrivateFile.Create(path, overwrite: true))
+        // Never overwritten: a file that is there belongs to an earlier database, and replacing it hid that once.
+        if (File.Exists(path))
+        {
+            logger.LogWarning("Created the admin {Username} with a random password, but {Path} already exists (from an earlier database) and was left alone; run ./dev.sh reset-admin for a password that works", result.Username, path);
+            return;
+        }
+        await using (var file = PrivateFile.Create(path, overwrite: false))
             await file.WriteLineAsync(result.GeneratedPassword);
         logger.LogWarning("Created the admin {Username} with a random password, written to {Path}; sign in and change it", result.Username, path);
     }
