@@ -32,7 +32,7 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString("Comet"))
             // The data folder's own database when this start names none; another one is refused (DataFolderDatabase).
-            .PostConfigure<IOptions<CometOptions>>((o, comet) => DataFolderDatabase.Apply(o, configuration, comet.Value.DataDirFullPath))
+            .PostConfigure(o => DataFolderDatabase.Apply(o, configuration))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 

@@ -50,8 +50,15 @@ public static class DataFolderDatabase
     /// Fills in the database of <paramref name="dataDir"/> where this start names none (Database:Provider and
     /// ConnectionStrings:Comet both unset), and refuses a start that names another one.
     /// </summary>
-    public static void Apply(DatabaseOptions options, IConfiguration configuration, string dataDir)
+    /// <remarks>
+    /// The data folder is read from <paramref name="configuration"/>, not from the validated Comet options, so that a
+    /// bad port is reported once, as itself, and not again as a failure of the database settings.
+    /// </remarks>
+    public static void Apply(DatabaseOptions options, IConfiguration configuration)
     {
+        var folder = configuration[$"{CometOptions.Section}:{nameof(CometOptions.DataDir)}"] ?? new CometOptions().DataDir;
+        if (string.IsNullOrWhiteSpace(folder)) return; // the Comet options validator says so
+        var dataDir = Path.GetFullPath(folder);
         var remembered = Read(dataDir);
         var providerGiven = !string.IsNullOrWhiteSpace(configuration[$"{DatabaseOptions.Section}:Provider"]);
         var connectionGiven = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Comet"));
