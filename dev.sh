@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Comet's developer entry point: ./dev.sh start | stop | status | logs | test | demo | clean
+# Comet's developer entry point: ./dev.sh start | stop | status | logs | test | demo | reset-admin [user] | clean
 # Honours COMET_DATA_DIR (default ./.comet), COMET_GATEWAY_PORT (8080), COMET_ORCHESTRATOR_PORT (5080)
 # and COMET_CONFIGURATION (Release for start, Debug for test).
 set -euo pipefail
@@ -448,6 +448,16 @@ YAML
   [ "$status" = success ]
 }
 
+# A new one-time password for an account of this data folder's instance (default: admin), whether Comet runs or not:
+# the orchestrator binary opens the database the data folder remembers, sets it, prints it and exits.
+cmd_reset_admin() {
+  CONFIGURATION="${COMET_CONFIGURATION:-Release}"
+  command -v dotnet >/dev/null || die "the .NET SDK 10 (dotnet) is needed: https://dot.net"
+  local HOSTS=(Orchestrator)
+  build_hosts >&2
+  COMET_DATA_DIR="$DATA_DIR" dotnet "$ROOT/src/Orchestrator/bin/$CONFIGURATION/net10.0/Comet.Orchestrator.dll" reset-admin "$@"
+}
+
 usage() {
   cat <<EOF
 Usage: ./dev.sh <command>
@@ -457,6 +467,7 @@ Usage: ./dev.sh <command>
   logs     show (and, on a terminal, follow) the structured logs
   test     install what is missing, start PostgreSQL and Redis, run every test, print the summary
   demo     with Comet running (started if not): a sample repository, a signed push webhook, live logs, the result
+  reset-admin [USER]  print a new one-time password for USER (default admin) of this data folder's instance
   clean    stop, then remove the data folder ($DATA_DIR) and the build outputs
 EOF
 }
@@ -468,6 +479,7 @@ case "${1:-}" in
   logs) cmd_logs ;;
   test) cmd_test ;;
   demo) cmd_demo ;;
+  reset-admin) shift; cmd_reset_admin "$@" ;;
   clean) cmd_clean ;;
   -h|--help|help|"") usage ;;
   *) usage >&2; exit 2 ;;

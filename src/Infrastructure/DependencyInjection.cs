@@ -31,6 +31,8 @@ public static class DependencyInjection
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString("Comet"))
+            // The data folder's own database when this start names none; another one is refused (DataFolderDatabase).
+            .PostConfigure(o => DataFolderDatabase.Apply(o, configuration))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 

@@ -8,6 +8,9 @@ using Comet.Orchestrator.Endpoints;
 using Comet.Orchestrator.Infrastructure;
 using Comet.Orchestrator.Workers;
 
+// `reset-admin [user]`: a new one-time password from the data folder's database, without starting the server.
+if (ResetAdminVerb.IsInvoked(args)) return await ResetAdminVerb.RunAsync(args);
+
 return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
 {
     // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
@@ -32,8 +35,10 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
 
     app.UseCometApi();
     app.UseAuthentication();
+    app.UsePasswordChangeGate();
     app.UseAuthorization();
     app.MapAuthEndpoints();
+    app.MapPasswordEndpoints();
     app.MapOAuthEndpoints();
     app.MapAdminEndpoints();
     app.MapHealthEndpoints();

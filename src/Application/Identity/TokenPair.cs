@@ -5,7 +5,7 @@ using Comet.Domain.Identity;
 namespace Comet.Application.Identity;
 
 /// <summary>What login and refresh answer: a JWT for the API and a refresh token for the next pair.</summary>
-public sealed record TokenPairDto
+public record TokenPairDto
 {
     public required string AccessToken { get; init; }
     public required string RefreshToken { get; init; }
@@ -14,6 +14,12 @@ public sealed record TokenPairDto
     public required int ExpiresIn { get; init; }
 
     public string TokenType { get; init; } = "Bearer";
+
+    /// <summary>
+    /// True after an admin reset: until POST /api/v1/me/password sets a password of the user's own, the token only
+    /// reaches that, GET /api/v1/me and /auth.
+    /// </summary>
+    public bool PasswordChangeRequired { get; init; }
 }
 
 /// <summary>Makes token pairs; refresh tokens are random, shown once and stored only as their <see cref="SecretHash"/>.</summary>
@@ -27,6 +33,10 @@ public sealed class TokenPairs(ICometDbContext db, IAccessTokenIssuer issuer, Ti
         var refresh = "crt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         db.RefreshTokens.Add(new RefreshToken(user.Id, familyId, SecretHash.Of(refresh), now, now + RefreshTokenLifetime));
         var access = issuer.Issue(user);
-        return new TokenPairDto { AccessToken = access.Token, RefreshToken = refresh, ExpiresIn = (int)access.Lifetime.TotalSeconds };
+        return new TokenPairDto
+        {
+            AccessToken = access.Token, RefreshToken = refresh, ExpiresIn = (int)access.Lifetime.TotalSeconds,
+            PasswordChangeRequired = user.MustChangePassword,
+        };
     }
 }

@@ -43,6 +43,9 @@ public static class AuditActions
     public const string TokenCreated = "token_created";
     public const string TokenRevoked = "token_revoked";
     public const string UserCreated = "user_created";
+    public const string PasswordChanged = "password_changed";
+    public const string PasswordChangeFailed = "password_change_failed";
+    public const string PasswordReset = "password_reset";
     public const string ExternalAccountLinked = "external_account_linked";
     public const string ProjectCreated = "project_created";
     public const string ProjectDeleted = "project_deleted";

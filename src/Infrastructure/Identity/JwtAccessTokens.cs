@@ -8,11 +8,15 @@ using Microsoft.IdentityModel.Tokens;
 namespace Comet.Infrastructure.Identity;
 
 /// <summary>
-/// Access tokens: RS256 JWTs with sub, name, iss, aud and the signing key's kid. No role: the orchestrator reads the
+/// Access tokens: RS256 JWTs with sub, name, iss, aud, the signing key's kid and, once the password was changed, the
+/// account's security stamp. No role: the orchestrator reads the
 /// role from the database on every request, and nothing else (the gateway included) decides on one.
 /// </summary>
 public sealed class JwtAccessTokens(SigningKeys keys, IOptions<CometIdentityOptions> options, TimeProvider clock) : IAccessTokenIssuer
 {
+    /// <summary>The account's security stamp when the token was issued; a password change makes it stale.</summary>
+    public const string StampClaim = "stamp";
+
     private readonly JsonWebTokenHandler _handler = new();
 
     public IssuedAccessToken Issue(User user)
@@ -26,10 +30,9 @@ public sealed class JwtAccessTokens(SigningKeys keys, IOptions<CometIdentityOpti
             IssuedAt = now,
             NotBefore = now,
             Expires = now + settings.AccessTokenLifetime,
-            Subject = new ClaimsIdentity([
-                new Claim("sub", user.Id.ToString()),
-                new Claim("name", user.Username),
-            ]),
+            Subject = new ClaimsIdentity(user.SecurityStamp is null
+                ? [new Claim("sub", user.Id.ToString()), new Claim("name", user.Username)]
+                : [new Claim("sub", user.Id.ToString()), new Claim("name", user.Username), new Claim(StampClaim, user.SecurityStamp)]),
             SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.RsaSha256),
         });
         return new IssuedAccessToken(token, settings.AccessTokenLifetime);

@@ -1,3 +1,4 @@
+using Comet.Infrastructure.Configuration;
 using Comet.Infrastructure.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Infrastructure.Persistence;
 
@@ -30,12 +32,17 @@ public static class DatabaseInitializer
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
-        {
             logger.LogInformation("Database schema is up to date ({Provider})", db.Database.ProviderName);
-            return pending;
+        else
+        {
+            logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(cancellationToken);
         }
-        logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-        await db.Database.MigrateAsync(cancellationToken);
+
+        // Only a database that could be reached and migrated is remembered: a mistyped first connection string must
+        // not bind the data folder to a database that does not exist.
+        DataFolderDatabase.Remember(scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value,
+            scope.ServiceProvider.GetRequiredService<IOptions<CometOptions>>().Value.DataDirFullPath);
         return pending;
     }
 

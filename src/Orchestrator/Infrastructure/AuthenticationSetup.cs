@@ -47,11 +47,11 @@ public static class AuthenticationSetup
     {
         var user = Guid.TryParse(context.Principal?.FindFirstValue("sub"), out var id)
             ? await context.HttpContext.RequestServices.GetRequiredService<IMediator>()
-                .Send(new ResolveAccessTokenSubjectQuery(id), context.HttpContext.RequestAborted)
+                .Send(new ResolveAccessTokenSubjectQuery(id, context.Principal!.FindFirstValue(JwtAccessTokens.StampClaim)), context.HttpContext.RequestAborted)
             : null;
         if (user is null)
         {
-            context.Fail("The token's user does not exist (any more).");
+            context.Fail("The token's user does not exist (any more), or its password was changed after the token was issued.");
             return;
         }
         context.Principal = SignedInAccount.SignIn(context.HttpContext, user, scopes: null, JwtBearerDefaults.AuthenticationScheme);
@@ -77,7 +77,13 @@ public static class AuthenticationSetup
         }
         var dataDir = scope.ServiceProvider.GetRequiredService<IOptions<CometOptions>>().Value.DataDirFullPath;
         var path = Path.Combine(dataDir, "initial-admin-password");
-        await using (var file = PrivateFile.Create(path, overwrite: true))
+        // Never overwritten: a file that is there belongs to an earlier database, and replacing it hid that once.
+        if (File.Exists(path))
+        {
+            logger.LogWarning("Created the admin {Username} with a random password, but {Path} already exists (from an earlier database) and was left alone; run ./dev.sh reset-admin for a password that works", result.Username, path);
+            return;
+        }
+        await using (var file = PrivateFile.Create(path, overwrite: false))
             await file.WriteLineAsync(result.GeneratedPassword);
         logger.LogWarning("Created the admin {Username} with a random password, written to {Path}; sign in and change it", result.Username, path);
     }

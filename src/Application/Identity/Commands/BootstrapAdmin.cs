@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Identity;
 using MediatR;
@@ -33,7 +32,7 @@ public sealed class BootstrapAdminHandler(ICometDbContext db, IPasswordHasher ha
     private static (string Username, string Password, bool Generated) Parse(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
-            return ("admin", RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20), true);
+            return ("admin", OneTimePassword.New(), true);
         var colon = value.IndexOf(':');
         if (colon <= 0 || colon == value.Length - 1)
             throw new ArgumentException("COMET_BOOTSTRAP_ADMIN must be 'username:password'.");

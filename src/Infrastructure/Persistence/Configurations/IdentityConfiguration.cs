@@ -18,6 +18,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Email).HasMaxLength(256);
         builder.Property(u => u.DisplayName).HasMaxLength(128).IsRequired();
         builder.Property(u => u.PasswordHash).HasMaxLength(256);
+        builder.Property(u => u.SecurityStamp).HasMaxLength(32);
     }
 }
 
