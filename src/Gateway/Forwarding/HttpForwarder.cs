@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Comet.Gateway.Routing;
+using Comet.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -12,7 +13,7 @@ namespace Comet.Gateway.Forwarding;
 /// Forwards one request to a downstream and streams the answer back. Bodies are never buffered in either direction,
 /// so Server-Sent Events arrive as they are sent and large downloads keep memory flat.
 /// </summary>
-public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarder> logger)
+public sealed class HttpForwarder(GatewayProblems problems, ProxyKey proxyKey, ILogger<HttpForwarder> logger)
 {
     // RFC 9110 §7.6.1: these describe one connection, not the message, and must not be forwarded.
     private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -26,7 +27,7 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
     /// <summary>Sends the request through the route's resilience pipeline; returns what went wrong upstream, or null.</summary>
     public async Task<string?> ForwardAsync(HttpContext context, GatewayRoute route, Uri target, HttpMessageInvoker invoker, string requestId)
     {
-        using var request = CreateDownstreamRequest(context, target);
+        using var request = CreateDownstreamRequest(context, target, proxyKey);
         HttpResponseMessage response;
         try
         {
@@ -89,7 +90,7 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         return null;
     }
 
-    private static HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri target)
+    private static HttpRequestMessage CreateDownstreamRequest(HttpContext context, Uri target, ProxyKey proxyKey)
     {
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target)
@@ -127,6 +128,9 @@ public sealed class HttpForwarder(GatewayProblems problems, ILogger<HttpForwarde
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", incoming.Scheme);
         request.Headers.Remove("X-Forwarded-Host");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", incoming.Host.Value);
+        // Proves to the orchestrator that the X-Forwarded-* above come from the gateway; a client's own copy is replaced.
+        request.Headers.Remove(ProxyKey.HeaderName);
+        request.Headers.TryAddWithoutValidation(ProxyKey.HeaderName, proxyKey.Value);
         return request;
     }
 

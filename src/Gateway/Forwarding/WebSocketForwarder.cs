@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Comet.Infrastructure.Hosting;
 
 namespace Comet.Gateway.Forwarding;
 
@@ -6,7 +7,7 @@ namespace Comet.Gateway.Forwarding;
 /// Proxies a WebSocket: connects to the downstream first (so a dead downstream is still a 502 answer), then accepts
 /// the client's upgrade and relays messages both ways until either side closes.
 /// </summary>
-public sealed class WebSocketForwarder(GatewayProblems problems, ILogger<WebSocketForwarder> logger)
+public sealed class WebSocketForwarder(GatewayProblems problems, ProxyKey proxyKey, ILogger<WebSocketForwarder> logger)
 {
     // Headers that belong to the client's own handshake; ClientWebSocket makes its own.
     private static readonly HashSet<string> HandshakeHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -26,6 +27,8 @@ public sealed class WebSocketForwarder(GatewayProblems problems, ILogger<WebSock
         downstream.Options.SetRequestHeader("X-Forwarded-For", context.Connection.RemoteIpAddress?.ToString());
         downstream.Options.SetRequestHeader("X-Forwarded-Proto", context.Request.Scheme);
         downstream.Options.SetRequestHeader("X-Forwarded-Host", context.Request.Host.Value);
+        // Replaces any copy the client sent: only the gateway's own key makes the orchestrator believe the lines above.
+        downstream.Options.SetRequestHeader(ProxyKey.HeaderName, proxyKey.Value);
 
         try
         {
