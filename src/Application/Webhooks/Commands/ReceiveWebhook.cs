@@ -19,14 +19,16 @@ public sealed record ReceiveWebhookCommand(string Forge, string? Slug, IReadOnly
 public sealed record WebhookAnswer(int StatusCode, string Json, string? Detail = null);
 
 /// <summary>The body of a webhook answer.</summary>
-public sealed record WebhookOutcome(string Outcome, string Detail, Guid? DeliveryId, Guid? RunId = null, long? RunNumber = null);
+/// <param name="Url">The run's API address under the public address, when a run was made.</param>
+public sealed record WebhookOutcome(string Outcome, string Detail, Guid? DeliveryId, Guid? RunId = null, long? RunNumber = null, string? Url = null);
 
 /// <summary>
 /// Verifies a delivery, finds its project, and — for pushes, tags and pull requests — plans the run.
 /// The delivery, the run and its jobs are written in one SaveChanges (one transaction) before the
 /// answer. A delivery id seen before returns the first answer and creates nothing.
 /// </summary>
-public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, TimeProvider clock)
+public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, TimeProvider clock,
+    IEnumerable<IPublicAddress> publicAddress)
     : IRequestHandler<ReceiveWebhookCommand, WebhookAnswer>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -120,13 +122,15 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
         return RunCreated(delivery, plan.Run);
     }
 
-    private static WebhookAnswer RunCreated(Delivery delivery, Domain.Runs.PipelineRun run) =>
+    private WebhookAnswer RunCreated(Delivery delivery, Domain.Runs.PipelineRun run) =>
         Answer(delivery, 202, "run_created",
-            run.Error is null ? $"run #{run.Number} created" : $"run #{run.Number} created in error: {run.Error}", run.Id, run.Number);
+            run.Error is null ? $"run #{run.Number} created" : $"run #{run.Number} created in error: {run.Error}", run.Id, run.Number,
+            publicAddress.FirstOrDefault()?.RunLink(run.Id));
 
-    private static WebhookAnswer Answer(Delivery delivery, int status, string outcome, string detail, Guid? runId = null, long? runNumber = null)
+    private static WebhookAnswer Answer(Delivery delivery, int status, string outcome, string detail, Guid? runId = null, long? runNumber = null,
+        string? url = null)
     {
-        var answer = new WebhookAnswer(status, Serialize(new WebhookOutcome(outcome, detail, delivery.Id, runId, runNumber)));
+        var answer = new WebhookAnswer(status, Serialize(new WebhookOutcome(outcome, detail, delivery.Id, runId, runNumber, url)));
         delivery.Record(outcome, detail, status, answer.Json, runId);
         return answer;
     }
