@@ -58,7 +58,7 @@ public static class ForwardedHeadersSetup
             {
                 var request = context.Request;
                 request.Scheme = publicUri.Scheme;
-                request.Host = HostString.FromUriComponent(publicUri);
+                request.Host = new HostString(publicUri.Authority); // no :443 or :80 for the scheme's own port
                 if (publicUri.AbsolutePath.TrimEnd('/') is { Length: > 0 } pathBase) request.PathBase = pathBase;
                 return next(context);
             });
