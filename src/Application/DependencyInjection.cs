@@ -30,6 +30,8 @@ public static class DependencyInjection
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(UnhandledExceptionBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(AuthorizationBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
+        //   5. run links — a run answer gets its public URL, whichever use case made it.
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(Runs.RunLinkBehaviour<,>));
 
         // The FluentValidation DI package is not in the mirror; its own scanner does the same job.
         foreach (var result in AssemblyScanner.FindValidatorsInAssembly(assembly))

@@ -23,6 +23,7 @@ public static class GatewaySetup
         var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         services.AddCometProblemDetails();
+        services.AddCometEdge(configuration); // the proxy key the forwarders send to the orchestrator
         services.AddSingleton<RouteTableProvider>();
         services.AddSingleton<DownstreamClients>();
         services.AddSingleton<GatewayProblems>();

@@ -23,6 +23,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddApplication();
     builder.Services.AddInfrastructure(builder.Configuration);
     builder.Services.AddCometApi();
+    builder.Services.AddCometForwardedHeaders(builder.Configuration);
     builder.Services.AddCometAuthentication(builder.Configuration);
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
@@ -33,6 +34,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     await app.Services.MigrateDatabaseAsync();
     await app.BootstrapAdminAsync();
 
+    app.UseCometForwardedHeaders();
     app.UseCometApi();
     app.UseAuthentication();
     app.UsePasswordChangeGate();

@@ -25,7 +25,7 @@ public sealed class ArtifactOptions
     /// </summary>
     public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Where signed download URLs point (e.g. the gateway's public address); else the address the request came to.</summary>
+    /// <summary>Deprecated alias of <c>Comet:PublicUrl</c> (which wins when both are set): the public address every link uses.</summary>
     public string? PublicUrl { get; set; }
 
     /// <summary>The longest a signed URL may be valid.</summary>

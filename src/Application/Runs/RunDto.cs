@@ -17,7 +17,11 @@ public sealed record RunDto(
     DateTime? StartedAt,
     DateTime? FinishedAt,
     string? Error,
-    IReadOnlyList<JobDto> Jobs);
+    IReadOnlyList<JobDto> Jobs)
+{
+    /// <summary>The run's API address under Comet's public address (filled in by <see cref="RunLinkBehaviour{TRequest,TResponse}"/>).</summary>
+    public string? Url { get; init; }
+}
 
 public sealed record JobDto(
     Guid Id,

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Comet.Gateway.Routing;
 using Comet.Gateway.Security;
+using Comet.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -13,7 +14,7 @@ namespace Comet.Gateway.Forwarding;
 /// Forwards one request to a downstream and streams the answer back. Bodies are never buffered in either direction,
 /// so Server-Sent Events arrive as they are sent and large downloads keep memory flat.
 /// </summary>
-public sealed class HttpForwarder(GatewayProblems problems, ClientAddresses addresses, ILogger<HttpForwarder> logger)
+public sealed class HttpForwarder(GatewayProblems problems, ClientAddresses addresses, ProxyKey proxyKey, ILogger<HttpForwarder> logger)
 {
     // RFC 9110 §7.6.1: these describe one connection, not the message, and must not be forwarded.
     private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -144,8 +145,9 @@ public sealed class HttpForwarder(GatewayProblems problems, ClientAddresses addr
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", incoming.Scheme);
         request.Headers.Remove("X-Forwarded-Host");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", incoming.Host.Value);
-        // Headers the gateway vouches for to the orchestrator (X-Comet-Proxy) are set here, after the client's own
-        // headers were copied, so a client's version of them is always replaced.
+        // Proves to the orchestrator that the X-Forwarded-* above come from the gateway; a client's own copy is replaced.
+        request.Headers.Remove(ProxyKey.HeaderName);
+        request.Headers.TryAddWithoutValidation(ProxyKey.HeaderName, proxyKey.Value);
         return request;
     }
 

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Comet.Gateway.Security;
+using Comet.Infrastructure.Hosting;
 
 namespace Comet.Gateway.Forwarding;
 
@@ -7,7 +8,7 @@ namespace Comet.Gateway.Forwarding;
 /// Proxies a WebSocket: connects to the downstream first (so a dead downstream is still a 502 answer), then accepts
 /// the client's upgrade and relays messages both ways until either side closes.
 /// </summary>
-public sealed class WebSocketForwarder(GatewayProblems problems, ClientAddresses addresses, ILogger<WebSocketForwarder> logger)
+public sealed class WebSocketForwarder(GatewayProblems problems, ClientAddresses addresses, ProxyKey proxyKey, ILogger<WebSocketForwarder> logger)
 {
     // Headers that belong to the client's own handshake; ClientWebSocket makes its own.
     private static readonly HashSet<string> HandshakeHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -27,6 +28,8 @@ public sealed class WebSocketForwarder(GatewayProblems problems, ClientAddresses
         downstream.Options.SetRequestHeader("X-Forwarded-For", addresses.ForwardedForDownstream(context));
         downstream.Options.SetRequestHeader("X-Forwarded-Proto", context.Request.Scheme);
         downstream.Options.SetRequestHeader("X-Forwarded-Host", context.Request.Host.Value);
+        // Replaces any copy the client sent: only the gateway's own key makes the orchestrator believe the lines above.
+        downstream.Options.SetRequestHeader(ProxyKey.HeaderName, proxyKey.Value);
 
         try
         {

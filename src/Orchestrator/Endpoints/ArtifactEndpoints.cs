@@ -1,8 +1,8 @@
 using Comet.Application.Artifacts;
+using Comet.Application.Common.Interfaces;
 using Comet.Application.Artifacts.Queries;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Comet.Orchestrator.Endpoints;
@@ -42,12 +42,11 @@ public static class ArtifactEndpoints
         long expires = 0, string? signature = null) =>
         File(await mediator.Send(new DownloadSignedArtifactQuery(artifactId, expires, signature), ct));
 
-    private static async Task<Ok<SignedUrl>> SignUrl(Guid id, Guid artifactId, SignUrlBody? body, HttpRequest request,
-        IOptions<ArtifactOptions> options, IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<SignedUrl>> SignUrl(Guid id, Guid artifactId, SignUrlBody? body, IPublicAddress publicAddress,
+        IMediator mediator, CancellationToken ct)
     {
         var signed = await mediator.Send(new SignArtifactUrlQuery(id, artifactId, body?.ExpiresIn), ct);
-        var root = string.IsNullOrWhiteSpace(options.Value.PublicUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : options.Value.PublicUrl.TrimEnd('/');
-        return TypedResults.Ok(new SignedUrl(root + signed.PathAndQuery, signed.ExpiresAt));
+        return TypedResults.Ok(new SignedUrl(publicAddress.Link(signed.PathAndQuery), signed.ExpiresAt));
     }
 
     private static FileStreamHttpResult File(ArtifactDownload download) =>

@@ -1,19 +1,13 @@
-using System.Net;
-
 namespace Comet.Orchestrator.Infrastructure;
 
 /// <summary>
-/// The address of the client behind the request. A request from this machine (the gateway) may name the client in
-/// X-Forwarded-For; the last entry is the one the gateway added. From anywhere else the header is not trusted.
+/// The address of the client behind the request. The forwarded-headers step (<see cref="ForwardedHeadersSetup"/>) has
+/// already replaced the connection's address with the one the gateway named, when and only when the gateway proved
+/// itself; this only reads the result, so there is one place that decides whom to believe.
 /// </summary>
 public static class ClientAddress
 {
-    public static string? Of(HttpContext context)
-    {
-        var remote = context.Connection.RemoteIpAddress;
-        if (remote is not null && IPAddress.IsLoopback(remote)
-            && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
-            return forwarded.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        return remote?.ToString();
-    }
+    public static string? Of(HttpContext context) => context.Connection.RemoteIpAddress is { } address
+        ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+        : null;
 }

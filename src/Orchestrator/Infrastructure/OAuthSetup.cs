@@ -62,6 +62,11 @@ public static class OAuthSetup
                 o.CallbackPath = $"/auth/{provider.Name}/callback";
                 o.SignInScheme = ExternalScheme;
                 o.UsePkce = true;
+                // The framework's default (SameSite=None, always Secure) is dropped by browsers over plain http, so the
+                // callback would fail its correlation check. Lax still rides along on the provider's top-level redirect
+                // back to the callback; Secure follows the scheme the client used (after the forwarded-headers step).
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 foreach (var scope in provider.Scopes) o.Scope.Add(scope);
                 var emails = options.EmailsEndpoint ?? provider.Emails;
                 o.Events.OnCreatingTicket = context => ReadAccountAsync(context, provider.Name, emails);
@@ -72,6 +77,8 @@ public static class OAuthSetup
             authentication.AddCookie(ExternalScheme, o =>
             {
                 o.Cookie.Name = "comet.external";
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
             });
         return authentication;

@@ -61,7 +61,7 @@ public sealed class LoginHandler(ICometDbContext db, IPasswordHasher hasher, Tok
             await db.SaveChangesAsync(cancellationToken);
             throw new UnauthorizedException(Refusal);
         }
-        throttle.Succeeded(normalized);
+        throttle.Succeeded(normalized, request.ClientAddress);
         audit.Record(AuditActions.LoginSucceeded, actorId: user.Id, actorName: user.Username);
 
         var pair = tokens.Issue(user, familyId: Guid.CreateVersion7());

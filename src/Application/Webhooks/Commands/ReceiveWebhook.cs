@@ -19,7 +19,8 @@ public sealed record ReceiveWebhookCommand(string Forge, string? Slug, IReadOnly
 public sealed record WebhookAnswer(int StatusCode, string Json, string? Detail = null);
 
 /// <summary>The body of a webhook answer.</summary>
-public sealed record WebhookOutcome(string Outcome, string Detail, Guid? DeliveryId, Guid? RunId = null, long? RunNumber = null);
+/// <param name="Url">The run's API address under the public address, when a run was made.</param>
+public sealed record WebhookOutcome(string Outcome, string Detail, Guid? DeliveryId, Guid? RunId = null, long? RunNumber = null, string? Url = null);
 
 /// <summary>
 /// Finds the projects a delivery may be for (by slug, or by the repository URLs in the body, which is all that is read
@@ -29,7 +30,8 @@ public sealed record WebhookOutcome(string Outcome, string Detail, Guid? Deliver
 /// nothing; a push of a ref and commit that already has a run answers with that run. Refused deliveries are counted
 /// (a metric, and a counter on the project), not stored.
 /// </summary>
-public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, WebhookMetrics metrics, TimeProvider clock)
+public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, WebhookMetrics metrics, TimeProvider clock,
+    IEnumerable<IPublicAddress> publicAddress)
     : IRequestHandler<ReceiveWebhookCommand, WebhookAnswer>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -179,17 +181,20 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
                join r in db.Runs.AsNoTracking() on d.RunId equals r.Id
                select new ExistingRun(r.Id, r.Number)).FirstOrDefaultAsync(cancellationToken);
 
-    private static WebhookAnswer Duplicate(Delivery delivery, ExistingRun run) =>
+    private WebhookAnswer Duplicate(Delivery delivery, ExistingRun run) =>
         Answer(delivery, 200, "duplicate",
-            $"run #{run.Number} already builds this ref at this commit; start a manual run or retry that run to build it again", run.Id, run.Number);
+            $"run #{run.Number} already builds this ref at this commit; start a manual run or retry that run to build it again", run.Id, run.Number,
+            publicAddress.FirstOrDefault()?.RunLink(run.Id));
 
-    private static WebhookAnswer RunCreated(Delivery delivery, Domain.Runs.PipelineRun run) =>
+    private WebhookAnswer RunCreated(Delivery delivery, Domain.Runs.PipelineRun run) =>
         Answer(delivery, 202, "run_created",
-            run.Error is null ? $"run #{run.Number} created" : $"run #{run.Number} created in error: {run.Error}", run.Id, run.Number);
+            run.Error is null ? $"run #{run.Number} created" : $"run #{run.Number} created in error: {run.Error}", run.Id, run.Number,
+            publicAddress.FirstOrDefault()?.RunLink(run.Id));
 
-    private static WebhookAnswer Answer(Delivery delivery, int status, string outcome, string detail, Guid? runId = null, long? runNumber = null)
+    private static WebhookAnswer Answer(Delivery delivery, int status, string outcome, string detail, Guid? runId = null, long? runNumber = null,
+        string? url = null)
     {
-        var answer = new WebhookAnswer(status, Serialize(new WebhookOutcome(outcome, detail, delivery.Id, runId, runNumber)));
+        var answer = new WebhookAnswer(status, Serialize(new WebhookOutcome(outcome, detail, delivery.Id, runId, runNumber, url)));
         delivery.Record(outcome, detail, status, answer.Json, runId);
         return answer;
     }
