@@ -28,10 +28,8 @@ public sealed class GatewayOptions
     /// <summary>Sent on every text/html answer that has no Content-Security-Policy of its own; empty sends none.</summary>
     public string? ContentSecurityPolicy { get; set; } = DefaultContentSecurityPolicy;
 
-    /// <summary>Same-origin everything; inline styles only, because Swagger UI sets style attributes from its scripts.</summary>
-    public const string DefaultContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-        + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+    /// <summary>The one policy of Comet's HTML answers, the same as the orchestrator's own.</summary>
+    public const string DefaultContentSecurityPolicy = Comet.Infrastructure.Hosting.ContentSecurityPolicy.Default;
 
     public JwtOptions Jwt { get; set; } = new();
     public CorsOptions Cors { get; set; } = new();

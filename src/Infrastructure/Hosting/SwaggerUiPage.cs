@@ -15,10 +15,12 @@ public static class SwaggerUiPage
     public const string Root = "/swagger";
     private const string Index = Root + "/index.html";
 
-    /// <summary>Serves the UI's page at /swagger and /swagger/, with <see cref="ContentSecurityPolicy.Default"/>. Call before UseSwaggerUI.</summary>
+    /// <summary>
+    /// Serves the UI's page at /swagger and /swagger/. Call before UseSwaggerUI. The page's Content-Security-Policy is
+    /// the host's (the orchestrator's UseContentSecurityPolicyOnHtml, the gateway's configurable security headers).
+    /// </summary>
     public static IApplicationBuilder UseSwaggerUiAtItsRoot(this IApplicationBuilder app)
     {
-        app.UseContentSecurityPolicyOnHtml();
         return app.Use((context, next) =>
         {
             if (context.Request.Path.Value is Root or Root + "/") context.Request.Path = Index;

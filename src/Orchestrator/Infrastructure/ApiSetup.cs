@@ -43,6 +43,7 @@ public static class ApiSetup
         app.UseExceptionHandler();
         // Empty error answers (unknown route, wrong method) get a problem+json body too.
         app.UseStatusCodePages();
+        app.UseContentSecurityPolicyOnHtml();
         app.UseSwaggerUiAtItsRoot();
         app.UseSwagger();
         app.UseSwaggerUI(o =>

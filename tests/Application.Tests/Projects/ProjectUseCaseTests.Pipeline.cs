@@ -17,7 +17,7 @@ public sealed partial class ProjectUseCaseTests
     private static readonly CreateProjectCommand InvalidCreate = new() { Name = "", RepoUrl = "https://github.com/a/b.git" };
 
     [Test]
-    public async Task Behaviours_are_registered_outermost_first_logging_then_exceptions_then_authorization_then_validation()
+    public async Task Behaviours_are_registered_outermost_first_logging_then_exceptions_then_authorization_then_validation_then_run_links()
     {
         await using var scope = Host.Services.CreateAsyncScope();
 
@@ -29,6 +29,7 @@ public sealed partial class ProjectUseCaseTests
             typeof(UnhandledExceptionBehaviour<,>),
             typeof(AuthorizationBehaviour<,>),
             typeof(ValidationBehaviour<,>),
+            typeof(Comet.Application.Runs.RunLinkBehaviour<,>),
         }));
     }
 

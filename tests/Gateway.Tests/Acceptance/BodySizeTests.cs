@@ -109,11 +109,13 @@ public sealed class BodySizeTests : AcceptanceTest
     {
         var takenBefore = _downstream.Count;
 
-        // Without a length the downstream can only refuse after reading its limit's worth; its answer is lost when it closes.
+        // Without a length the downstream can only refuse after reading its limit's worth. Its own 413 reaches the
+        // gateway or is lost when it closes the connection, depending on timing; either way the client gets a 413.
         using var response = await Post("/unknown-limit/x", 31 * Megabyte, chunked: true);
 
         var problem = await ProblemOf(response, 413);
-        Assert.That(problem.Detail(), Does.StartWith("The upstream service stopped taking the request body after"));
+        Assert.That(problem.Detail(), Does.StartWith("The upstream service stopped taking the request body after")
+            .Or.Contain("takes at most"), "the gateway's explanation, or the downstream's own answer passed on");
         Assert.That(_downstream.Count, Is.EqualTo(takenBefore));
     }
 }
