@@ -108,6 +108,62 @@ public class DevScriptTests
         });
     }
 
+    [Test]
+    public async Task A_data_folder_made_on_postgres_opens_postgres_again_without_the_variables_and_reset_admin_gives_a_password_that_works()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            var comet = NewInstance();
+            comet.Environment["Database__Provider"] = "postgres";
+            comet.Environment["ConnectionStrings__Comet"] = database;
+            var first = await comet.RunAsync("start");
+            Assert.That(first.ExitCode, Is.EqualTo(0), first.Output);
+            var password = System.Text.RegularExpressions.Regex.Match(first.Output, "sign in as 'admin' with the password (\\S+)").Groups[1].Value;
+            using (var http = await comet.SignedInClientAsync("admin", password))
+            {
+                var created = await http.PostAsJsonAsync("/api/v1/projects", new { name = "Kept On Postgres", repoUrl = "https://example.com/k.git" });
+                Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+            }
+            Assert.That((await comet.RunAsync("stop", TimeSpan.FromMinutes(1))).ExitCode, Is.EqualTo(0));
+
+            // The newcomer's mistake from the issue: the next start forgets the PostgreSQL variables.
+            comet.Environment.Clear();
+            var again = await comet.RunAsync("start");
+            Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
+            Assert.Multiple(() =>
+            {
+                Assert.That(File.Exists(Path.Combine(comet.DataDir, "comet.db")), Is.False, "no new, empty SQLite database");
+                Assert.That(File.ReadAllText(Path.Combine(comet.DataDir, "initial-admin-password")).Trim(), Is.EqualTo(password),
+                    "the first admin's password file is not overwritten");
+            });
+            using (var http = await comet.SignedInClientAsync("admin", password))
+            {
+                var kept = await http.GetAsync("/api/v1/projects/kept-on-postgres");
+                Assert.That(kept.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the project made on PostgreSQL is there: the same database");
+            }
+
+            var reset = await comet.RunAsync("reset-admin");
+            Assert.That(reset.ExitCode, Is.EqualTo(0), reset.Output);
+            var oneTime = reset.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim();
+            using var anonymous = new HttpClient { BaseAddress = comet.GatewayUrl };
+            using var withNew = await anonymous.PostAsJsonAsync("/auth/login", new { username = "admin", password = oneTime });
+            var answer = await withNew.Content.ReadAsStringAsync();
+            using var withOld = await anonymous.PostAsJsonAsync("/auth/login", new { username = "admin", password });
+            Assert.Multiple(() =>
+            {
+                Assert.That(withNew.StatusCode, Is.EqualTo(HttpStatusCode.OK), answer);
+                Assert.That(JsonDocument.Parse(answer).RootElement.GetProperty("passwordChangeRequired").GetBoolean(), Is.True);
+                Assert.That(withOld.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the old password stopped working");
+            });
+        }
+        finally
+        {
+            foreach (var (script, _) in _instances) await script.RunAsync("stop", TimeSpan.FromMinutes(1));
+            await TestPostgres.DropDatabaseAsync(database);
+        }
+    }
+
     private static bool PortAnswers(int port)
     {
         try
