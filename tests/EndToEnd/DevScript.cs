@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Comet.TestSupport;
 
 namespace Comet.EndToEnd;
 
@@ -41,20 +42,8 @@ public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorP
         info.Environment["COMET_ORCHESTRATOR_PORT"] = OrchestratorPort.ToString();
         foreach (var (name, value) in Environment) info.Environment[name] = value;
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"./dev.sh {command} did not finish in time. Output so far:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, (await stdout) + (await stderr));
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(info, timeout ?? TimeSpan.FromMinutes(5), $"./dev.sh {command}");
+        return (exitCode, stdout + stderr);
     }
 
     public int? RecordedPid(string host)

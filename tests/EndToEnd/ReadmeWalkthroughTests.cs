@@ -154,21 +154,8 @@ public partial class ReadmeWalkthroughTests
         info.Environment["GIT_AUTHOR_NAME"] = info.Environment["GIT_COMMITTER_NAME"] = "Readme Reader";
         info.Environment["GIT_AUTHOR_EMAIL"] = info.Environment["GIT_COMMITTER_EMAIL"] = "reader@example.com";
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the walkthrough did not finish in 4 minutes:\n{await stdout}\n{await stderr}");
-        }
-        var output = await stdout;
-        Assert.That(process.ExitCode, Is.EqualTo(0), $"the walkthrough failed:\n{output}\n{await stderr}");
+        var (exitCode, output, stderr) = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(4), "the walkthrough");
+        Assert.That(exitCode, Is.EqualTo(0), $"the walkthrough failed:\n{output}\n{stderr}");
 
         var answers = new List<string>();
         for (var i = 0; i < blocks.Count; i++)

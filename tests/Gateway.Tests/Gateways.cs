@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Comet.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -73,18 +70,16 @@ public sealed class GatewayFactory(Uri orchestratorUrl, IReadOnlyDictionary<stri
 /// <summary>The built gateway (Comet.Gateway.dll) run as its own process on a free loopback port.</summary>
 public sealed class GatewayProcess : IGatewayUnderTest
 {
-    private readonly Process _process;
+    private readonly GatewayHost _host;
     private readonly TempDirectory _dataDir;
-    private readonly StringBuilder _output = new();
 
-    private GatewayProcess(Process process, TempDirectory dataDir, int port)
+    private GatewayProcess(GatewayHost host, TempDirectory dataDir)
     {
-        _process = process;
+        _host = host;
         _dataDir = dataDir;
-        Port = port;
         Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+            BaseAddress = new Uri($"http://127.0.0.1:{host.Port}/"),
             Timeout = TimeSpan.FromSeconds(60),
         };
     }
@@ -94,38 +89,23 @@ public sealed class GatewayProcess : IGatewayUnderTest
     public string ClientAddress => "127.0.0.1";
 
     /// <summary>The loopback port the gateway listens on.</summary>
-    public int Port { get; }
+    public int Port => _host.Port;
 
     /// <summary>The operating system's id of the gateway process (for /proc/{id}/status).</summary>
-    public int ProcessId => _process.Id;
+    public int ProcessId => _host.ProcessId;
 
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _host.Output;
 
     public static async Task<GatewayProcess> StartAsync(Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var (gateway, process, port) = Launch(orchestratorUrl, settings);
-
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var gateway = Launch(orchestratorUrl, settings);
+        if (await gateway._host.WaitUntilListeningAsync(TimeSpan.FromSeconds(30)) is { } failure)
         {
-            if (process.HasExited)
-            {
-                var output = gateway.Output;
-                await gateway.DisposeAsync();
-                Assert.Fail($"the gateway exited with code {process.ExitCode} before listening:\n{output}");
-            }
-            if (await IsListening(port)) return gateway;
-            if (DateTime.UtcNow > deadline)
-            {
-                var output = gateway.Output;
-                await gateway.DisposeAsync();
-                Assert.Fail($"the gateway did not listen on {port} within 30 s:\n{output}");
-            }
-            await Task.Delay(100);
+            var output = gateway.Output;
+            await gateway.DisposeAsync();
+            Assert.Fail($"the gateway {failure}:\n{output}");
         }
+        return gateway;
     }
 
     /// <summary>
@@ -135,20 +115,11 @@ public sealed class GatewayProcess : IGatewayUnderTest
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
         Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings, TimeSpan timeout)
     {
-        var (gateway, process, _) = Launch(orchestratorUrl, settings);
+        var gateway = Launch(orchestratorUrl, settings);
         try
         {
-            using var wait = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"the gateway was still running after {timeout.TotalSeconds} s:\n{gateway.Output}");
-            }
-            process.WaitForExit(); // drains the redirected output
-            return (process.ExitCode, gateway.Output);
+            var exitCode = await gateway._host.WaitForExitAsync(timeout);
+            return (exitCode, gateway.Output);
         }
         finally
         {
@@ -156,90 +127,19 @@ public sealed class GatewayProcess : IGatewayUnderTest
         }
     }
 
-    /// <summary>Starts the gateway process with its output collected; the caller waits for what it needs.</summary>
-    private static (GatewayProcess Gateway, Process Process, int Port) Launch(Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings)
-    {
-        var (start, dataDir, port) = CreateStartInfo(orchestratorUrl, settings);
-        var process = new Process { StartInfo = start };
-        var gateway = new GatewayProcess(process, dataDir, port);
-        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (gateway, process, port);
-    }
-
-    private static (ProcessStartInfo Start, TempDirectory DataDir, int Port) CreateStartInfo(
-        Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings)
+    /// <summary>Starts the gateway process in a fresh data folder with its output collected; the caller waits for what it needs.</summary>
+    private static GatewayProcess Launch(Uri orchestratorUrl, IReadOnlyDictionary<string, string?>? settings)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Gateway.dll");
         Assert.That(File.Exists(dll), Is.True, dll);
         var dataDir = new TempDirectory("comet-gateway-process");
-        var port = FreePort.Next();
-
-        var start = new ProcessStartInfo(DotnetHost(), [dll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDir.Path,
-        };
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS" })
-            start.Environment.Remove(name);
-        start.Environment["COMET_DATA_DIR"] = dataDir.Path;
-        start.Environment["COMET_GATEWAY_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Gateway__OrchestratorUrl"] = orchestratorUrl.ToString();
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        return (start, dataDir, port);
+        return new GatewayProcess(GatewayHost.Start(dll, dataDir.Path, FreePort.Next(), orchestratorUrl.ToString(), settings), dataDir);
     }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
-    private static async Task<bool> IsListening(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The dotnet executable running the tests (the CLI names it in DOTNET_HOST_PATH).</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(wait.Token);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // never started
-        }
-        catch (OperationCanceledException)
-        {
-            // Kill was sent; the OS finishes it
-        }
-        _process.Dispose();
+        await _host.DisposeAsync();
         _dataDir.Dispose();
     }
 }

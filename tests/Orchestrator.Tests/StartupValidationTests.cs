@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Comet.TestSupport;
 using Microsoft.Extensions.Options;
@@ -121,39 +119,7 @@ public sealed class StartupValidationTests
     private static async Task<(int ExitCode, string Stderr)> RunBinaryAsync(IReadOnlyDictionary<string, string> environment)
     {
         using var dataDir = new TempDirectory("comet-orchestrator-binary");
-        var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Orchestrator.dll");
-        Assert.That(File.Exists(dll), Is.True, dll);
-
-        var start = new ProcessStartInfo(DotnetHost(), [dll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDir.Path,
-        };
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "ConnectionStrings__Comet" })
-            start.Environment.Remove(name);
-        start.Environment["COMET_DATA_DIR"] = dataDir.Path;
-        start.Environment["COMET_ORCHESTRATOR_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the orchestrator kept running for 30 s with {string.Join(", ", environment.Keys)}\nstdout: {await stdout}");
-        }
-        return (process.ExitCode, await stderr);
+        var (exitCode, _, stderr) = await OrchestratorBinary.RunAsync(dataDir.Path, [], environment, TimeSpan.FromSeconds(30));
+        return (exitCode, stderr);
     }
-
-    /// <summary>The dotnet executable running the tests (the CLI names it in DOTNET_HOST_PATH).</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 }

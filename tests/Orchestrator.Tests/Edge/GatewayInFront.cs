@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Comet.TestSupport;
 
 namespace Comet.Orchestrator.Tests.Edge;
@@ -13,15 +10,14 @@ namespace Comet.Orchestrator.Tests.Edge;
 /// </summary>
 public sealed class GatewayInFront : IAsyncDisposable
 {
-    private readonly Process _gateway;
-    private readonly StringBuilder _output = new();
+    private readonly GatewayHost _gateway;
 
-    private GatewayInFront(OrchestratorFactory orchestrator, int orchestratorPort, Process gateway, int gatewayPort)
+    private GatewayInFront(OrchestratorFactory orchestrator, int orchestratorPort, GatewayHost gateway)
     {
         Orchestrator = orchestrator;
         OrchestratorUrl = new Uri($"http://127.0.0.1:{orchestratorPort}/");
         _gateway = gateway;
-        GatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}/");
+        GatewayUrl = new Uri($"http://127.0.0.1:{gateway.Port}/");
     }
 
     public OrchestratorFactory Orchestrator { get; }
@@ -32,10 +28,7 @@ public sealed class GatewayInFront : IAsyncDisposable
     /// <summary>The gateway's address: what a user types.</summary>
     public Uri GatewayUrl { get; }
 
-    public string GatewayOutput
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string GatewayOutput => _gateway.Output;
 
     public static async Task<GatewayInFront> StartAsync(IReadOnlyDictionary<string, string?>? orchestratorSettings = null)
     {
@@ -44,38 +37,13 @@ public sealed class GatewayInFront : IAsyncDisposable
         orchestrator.UseKestrel(k => k.Listen(IPAddress.Loopback, orchestratorPort));
         orchestrator.StartServer();
 
-        var dll = GatewayDll();
-        var gatewayPort = FreePort.Next();
-        var start = new ProcessStartInfo(DotnetHost(), [dll])
+        var gateway = GatewayHost.Start(GatewayDll(), orchestrator.DataDir, FreePort.Next(), $"http://127.0.0.1:{orchestratorPort}");
+        var front = new GatewayInFront(orchestrator, orchestratorPort, gateway);
+        if (await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(30)) is { } failure)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = orchestrator.DataDir,
-        };
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS" })
-            start.Environment.Remove(name);
-        start.Environment["COMET_DATA_DIR"] = orchestrator.DataDir;
-        start.Environment["COMET_GATEWAY_PORT"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Gateway__OrchestratorUrl"] = $"http://127.0.0.1:{orchestratorPort}";
-        var process = new Process { StartInfo = start };
-        var front = new GatewayInFront(orchestrator, orchestratorPort, process, gatewayPort);
-        process.OutputDataReceived += (_, e) => front.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => front.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await IsListening(gatewayPort))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                var output = front.GatewayOutput;
-                await front.DisposeAsync();
-                Assert.Fail($"the gateway did not start listening on {gatewayPort}:\n{output}");
-            }
-            await Task.Delay(100);
+            var output = front.GatewayOutput;
+            await front.DisposeAsync();
+            Assert.Fail($"the gateway {failure}:\n{output}");
         }
         return front;
     }
@@ -130,45 +98,9 @@ public sealed class GatewayInFront : IAsyncDisposable
         return dll;
     }
 
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
-
-    private static async Task<bool> IsListening(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_gateway.HasExited)
-            {
-                _gateway.Kill(entireProcessTree: true);
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _gateway.WaitForExitAsync(wait.Token);
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-        {
-            // never started, or the kill is on its way
-        }
-        _gateway.Dispose();
+        await _gateway.DisposeAsync();
         Orchestrator.Dispose();
     }
 }

@@ -176,33 +176,11 @@ public sealed class PublicUrlValidationTests
     public async Task An_invalid_public_url_stops_the_orchestrator_naming_the_setting(string url)
     {
         using var dataDir = new Comet.TestSupport.TempDirectory("comet-public-url");
-        var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Orchestrator.dll");
-        var start = new System.Diagnostics.ProcessStartInfo(
-            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet", [dll])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dataDir.Path,
-        };
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "ConnectionStrings__Comet" })
-            start.Environment.Remove(name);
-        start.Environment["COMET_DATA_DIR"] = dataDir.Path;
-        start.Environment["COMET_ORCHESTRATOR_PORT"] = Comet.TestSupport.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Comet__PublicUrl"] = url;
 
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the orchestrator kept running with Comet:PublicUrl={url}\n{await stdout}");
-        }
+        var (exitCode, _, stderr) = await OrchestratorBinary.RunAsync(dataDir.Path, [],
+            new Dictionary<string, string> { ["Comet__PublicUrl"] = url }, TimeSpan.FromSeconds(30));
 
-        Assert.That(process.ExitCode, Is.EqualTo(2), await stderr);
-        Assert.That(await stderr, Does.Contain("Comet:PublicUrl").And.Contain($"'{url}'"));
+        Assert.That(exitCode, Is.EqualTo(2), stderr);
+        Assert.That(stderr, Does.Contain("Comet:PublicUrl").And.Contain($"'{url}'"));
     }
 }

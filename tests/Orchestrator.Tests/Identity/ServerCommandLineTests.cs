@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -152,39 +150,7 @@ public sealed class ServerCommandLineTests
     }
 
     /// <summary>Runs the built orchestrator with <paramref name="args"/> on <paramref name="dataDir"/>; no database settings unless given.</summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string dataDir, string[] args,
-        IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Orchestrator.dll");
-        var start = new ProcessStartInfo(DotnetHost(), [dll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDir,
-        };
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "ConnectionStrings__Comet", "Database__Provider", "COMET_BOOTSTRAP_ADMIN" })
-            start.Environment.Remove(name);
-        start.Environment["COMET_DATA_DIR"] = dataDir;
-        start.Environment["COMET_ORCHESTRATOR_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the orchestrator kept running for 60 s with {string.Join(' ', args)}\nstdout: {await stdout}");
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string dataDir, string[] args,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        OrchestratorBinary.RunAsync(dataDir, args, environment, TimeSpan.FromSeconds(60), "Database__Provider", "COMET_BOOTSTRAP_ADMIN");
 }

@@ -395,13 +395,19 @@ public sealed class TestReportTests : PipelineTestBase
         Assert.That(run.Attempts("unit").Select(a => a.Status), Is.EqualTo(new[] { "failed", "success" }));
         var tests = await Client.RunTestsAsync(run.Id);
         var totals = tests.GetProperty("totals");
+        // One definition of flaky for the run's totals, its cases and the project's flaky list: a test that failed on one
+        // attempt of its job and passed on a later attempt in the same run is flaky in all three.
         Assert.Multiple(() =>
         {
             Assert.That((totals.Int("tests"), totals.Int("passed"), totals.Int("failed")), Is.EqualTo((2, 2, 0)), "the run counts the last attempt");
-            Assert.That(tests.Items("jobs").Select(j => (j.Str("jobName"), j.Int("attempt"), j.GetProperty("totals").Int("failed"))),
-                Is.EqualTo(new[] { ("unit", 1, 1), ("unit", 2, 0) }), "every attempt that reported is listed");
+            Assert.That(totals.Int("flaky"), Is.EqualTo(1), "the run's totals count the pass on the retry as flaky");
+            Assert.That(tests.Items("jobs").Select(j => (j.Str("jobName"), j.Int("attempt"), j.GetProperty("totals").Int("failed"), j.GetProperty("totals").Int("flaky"))),
+                Is.EqualTo(new[] { ("unit", 1, 1, 0), ("unit", 2, 0, 1) }), "every attempt that reported is listed; the attempt that passed holds the flaky result");
             var failed = tests.Items("cases").First();
             Assert.That((failed.Str("name"), failed.Str("status"), failed.Int("attempt")), Is.EqualTo(("connects", "failed", 1)));
+            var cases = tests.Items("cases").Select(c => (c.Str("name"), c.Int("attempt"), c.Bool("flaky"))).ToList();
+            Assert.That(cases, Does.Contain(("connects", 2, true)), "the pass on the retry");
+            Assert.That(cases, Does.Contain(("connects", 1, false)).And.Contain(("closes", 2, false)), "a failure, and a test that always passed, are not");
         });
 
         var testId = TestingApi.TestId("unit", "net", "net.Client", "connects");
@@ -409,8 +415,12 @@ public sealed class TestReportTests : PipelineTestBase
         Assert.That(history.Items("results").Select(r => (r.Str("runId"), r.Int("attempt"), r.Str("status"))),
             Is.EqualTo(new[] { (run.Id.ToString(), 2, "passed"), (run.Id.ToString(), 1, "failed") }), "newest first");
         var flaky = (await Client.GetJsonAsync($"/api/v1/projects/{project.Slug}/tests/flaky")).Items().ToList();
-        Assert.That(flaky.Select(f => f.Str("testId")), Is.EqualTo(new[] { testId }), "a retry that passed on the same commit");
-        Assert.That(flaky[0].Bool("mixedOnSameCommit"), Is.True);
+        Assert.That(flaky.Select(f => f.Str("testId")), Is.EqualTo(new[] { testId }), "a retry that passed on the same commit; the same test as the run's flaky case");
+        Assert.Multiple(() =>
+        {
+            Assert.That(flaky[0].Bool("mixedOnSameCommit"), Is.True);
+            Assert.That(flaky[0].Bool("passedOnRetry"), Is.True);
+        });
     }
 
     [Test]
