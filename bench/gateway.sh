@@ -173,7 +173,9 @@ if [ -n "${BENCH_REF:-}" ]; then
   SRC="$ROOT/.bench/src"
   BUILD="$ROOT/.bench/build-ref"
   if [ "$(cat "$SRC/.bench-commit" 2>/dev/null || true)" != "$sha" ] && [ -z "${BENCH_NO_BUILD:-}" ]; then
-    rm -rf "$SRC" && mkdir -p "$SRC"
+    # git archive gives files the commit's time, older than the last build's outputs: an incremental build would
+    # keep the other commit's binaries. So a new commit builds from scratch.
+    rm -rf "$SRC" "$BUILD" && mkdir -p "$SRC"
     git -C "$ROOT" archive "$sha" | tar -x -C "$SRC"
     printf '%s' "$sha" >"$SRC/.bench-commit"
   fi
