@@ -28,6 +28,9 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
     builder.Services.AddHostedService<ArtifactSweeper>();
+    builder.Services.AddOptions<Comet.Application.Schedules.ScheduleOptions>().Bind(builder.Configuration.GetSection(Comet.Application.Schedules.ScheduleOptions.Section)).ValidateOnStart();
+    builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Comet.Application.Schedules.ScheduleOptions>, Comet.Application.Schedules.ScheduleOptionsValidator>();
+    builder.Services.AddHostedService<SchedulerLoop>();
 
     var app = builder.Build();
     app.Services.ProtectServerSecretFiles();
@@ -49,6 +52,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapRunEndpoints();
     app.MapTestReportEndpoints();
     app.MapArtifactEndpoints();
+    app.MapScheduleEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();
 
