@@ -52,28 +52,30 @@ public static class ScheduleTimes
             problem = "is empty; give an IANA zone such as Europe/Berlin or UTC";
             return null;
         }
-        // Checked before the system looks it up: the id becomes a path under the zoneinfo folder.
-        if (id.Length > Domain.Schedules.Schedule.MaxTimeZoneLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+')
-            || id.StartsWith('/') || id.EndsWith('/') || id.Contains("//"))
+        if (LooksLikeIanaId(id))
         {
-            problem = "is not an IANA time zone id (such as Europe/Berlin, America/New_York or UTC)";
-            return null;
+            try
+            {
+                var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+                if (zone.HasIanaId) return zone;
+            }
+            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                problem = "is not a time zone this server knows (IANA ids such as Europe/Berlin, America/New_York or UTC)";
+            }
         }
-        try
-        {
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            if (zone.HasIanaId) return zone;
-            problem = TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana)
-                ? $"is a Windows zone id; use the IANA id '{iana}'"
-                : "is not an IANA time zone id (such as Europe/Berlin, America/New_York or UTC)";
-            return null;
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            problem = "is not a time zone this server knows (IANA ids such as Europe/Berlin, America/New_York or UTC)";
-            return null;
-        }
+        // A table lookup, no file: a Windows id ("W. Europe Standard Time") gets the id to use instead.
+        problem = TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana)
+            ? $"is a Windows zone id; use the IANA id '{iana}'"
+            : problem ?? "is not an IANA time zone id (such as Europe/Berlin, America/New_York or UTC)";
+        return null;
     }
+
+    /// <summary>Checked before the system looks an id up: it becomes a path under the zoneinfo folder.</summary>
+    private static bool LooksLikeIanaId(string id) =>
+        id.Length <= Domain.Schedules.Schedule.MaxTimeZoneLength
+        && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+')
+        && !id.StartsWith('/') && !id.EndsWith('/') && !id.Contains("//");
 
     /// <summary>The next <paramref name="count"/> fire times after <paramref name="fromUtc"/>, as UTC instants and wall-clock times in the zone.</summary>
     public static IReadOnlyList<ScheduleTimeDto> Next(CronExpression cron, TimeZoneInfo zone, DateTime fromUtc, int count = NextRunsShown)
@@ -95,10 +97,23 @@ public static class ScheduleTimes
     public static DateTime? LatestDue(CronExpression cron, TimeZoneInfo zone, DateTime coveredUntil, DateTime nowUtc)
     {
         var now = DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc);
+        var covered = DateTime.SpecifyKind(coveredUntil, DateTimeKind.Utc);
         // The common case costs one step forward: nothing after the covered mark is due yet.
-        var next = cron.GetNextOccurrence(DateTime.SpecifyKind(coveredUntil, DateTimeKind.Utc), zone, inclusive: false);
+        var next = cron.GetNextOccurrence(covered, zone, inclusive: false);
         if (next is null || next > now) return null;
-        return cron.GetPreviousOccurrence(now, zone, inclusive: true);
+
+        // Cronos's previous occurrence only narrows the search: on a spring-forward day it names the instant just before
+        // the jump (00:59:59.9999999Z for a 02:30 Berlin slot), where the forward search, which the API's next runs use
+        // too, says 01:00Z. Walking forward from a day before it keeps both agreeing on which slot is which.
+        var hint = cron.GetPreviousOccurrence(now, zone, inclusive: true) ?? next.Value;
+        var from = hint - TimeSpan.FromDays(1) > covered ? hint - TimeSpan.FromDays(1) : covered;
+        var latest = next.Value;
+        while (cron.GetNextOccurrence(from, zone, inclusive: false) is { } occurrence && occurrence <= now)
+        {
+            latest = occurrence;
+            from = occurrence;
+        }
+        return latest;
     }
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
@@ -22,7 +23,9 @@ public sealed record CreateScheduleCommand : IRequest<ScheduleDto>, IProjectRequ
     /// <summary>From the route, never from the body.</summary>
     [JsonIgnore]
     public string Slug { get; init; } = "";
+    [Required]
     public string? Name { get; init; }
+    [Required]
     public string? Cron { get; init; }
 
     /// <summary>An IANA zone id; UTC when left out.</summary>
