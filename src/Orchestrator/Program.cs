@@ -1,4 +1,5 @@
 using Comet.Application;
+using Comet.Application.Schedules;
 using Comet.Infrastructure;
 using Comet.Infrastructure.Hosting;
 using Comet.Infrastructure.Identity;
@@ -28,8 +29,8 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
     builder.Services.AddHostedService<ArtifactSweeper>();
-    builder.Services.AddOptions<Comet.Application.Schedules.ScheduleOptions>().Bind(builder.Configuration.GetSection(Comet.Application.Schedules.ScheduleOptions.Section)).ValidateOnStart();
-    builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Comet.Application.Schedules.ScheduleOptions>, Comet.Application.Schedules.ScheduleOptionsValidator>();
+    builder.Services.AddOptions<ScheduleOptions>().Bind(builder.Configuration.GetSection(ScheduleOptions.Section)).ValidateOnStart();
+    builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>();
     builder.Services.AddHostedService<SchedulerLoop>();
 
     var app = builder.Build();
