@@ -1,4 +1,5 @@
 using Comet.Application;
+using Comet.Application.Schedules;
 using Comet.Infrastructure;
 using Comet.Infrastructure.Hosting;
 using Comet.Infrastructure.Identity;
@@ -28,6 +29,9 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
     builder.Services.AddHostedService<ArtifactSweeper>();
+    builder.Services.AddOptions<ScheduleOptions>().Bind(builder.Configuration.GetSection(ScheduleOptions.Section)).ValidateOnStart();
+    builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>();
+    builder.Services.AddHostedService<SchedulerLoop>();
 
     var app = builder.Build();
     app.Services.ProtectServerSecretFiles();
@@ -49,6 +53,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapRunEndpoints();
     app.MapTestReportEndpoints();
     app.MapArtifactEndpoints();
+    app.MapScheduleEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();
 

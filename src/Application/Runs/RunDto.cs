@@ -21,6 +21,10 @@ public sealed record RunDto(
 {
     /// <summary>The run's API address under Comet's public address (filled in by <see cref="RunLinkBehaviour{TRequest,TResponse}"/>).</summary>
     public string? Url { get; init; }
+
+    /// <summary>For a cron run: the schedule that made it, and its name then.</summary>
+    public Guid? ScheduleId { get; init; }
+    public string? ScheduleName { get; init; }
 }
 
 public sealed record JobDto(
@@ -59,5 +63,9 @@ public static class RunMapping
         run.Jobs.OrderBy(j => j.Position).ThenBy(j => j.Attempt).Select(j => new JobDto(
             j.Id, j.Name, j.Status, j.Attempt, j.AllowFailure, j.Needs, j.StartedAt, j.FinishedAt, j.Error, j.Warnings,
             j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList()))
-            .ToList());
+            .ToList())
+    {
+        ScheduleId = run.ScheduleId,
+        ScheduleName = run.ScheduleName,
+    };
 }

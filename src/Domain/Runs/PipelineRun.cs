@@ -36,6 +36,13 @@ public sealed class PipelineRun
     /// <summary>Variables given with a manual run; they override the pipeline file's.</summary>
     public Dictionary<string, string> Variables { get; private set; } = [];
 
+    /// <summary>
+    /// The schedule whose slot made this cron run, and its name at the time: the schedule may be renamed or deleted
+    /// since, and the run should still say where it came from.
+    /// </summary>
+    public Guid? ScheduleId { get; private set; }
+    public string? ScheduleName { get; private set; }
+
     /// <summary>Why the run ended in <see cref="RunStatus.Error"/>.</summary>
     public string? Error { get; private set; }
     public DateTime CreatedAt { get; private set; }
@@ -54,6 +61,12 @@ public sealed class PipelineRun
         Tag = tag;
         CommitMessage = commitMessage;
         Variables = variables is null ? [] : new Dictionary<string, string>(variables);
+    }
+
+    public void MadeBySchedule(Guid scheduleId, string scheduleName)
+    {
+        ScheduleId = scheduleId;
+        ScheduleName = scheduleName;
     }
 
     /// <summary>Another run took this number while this one was being set up (not yet saved): take the next free one.</summary>
