@@ -4,6 +4,7 @@ using Comet.Infrastructure.Hosting;
 using Comet.Infrastructure.Identity;
 using Comet.Infrastructure.Logging;
 using Comet.Infrastructure.Persistence;
+using Comet.Infrastructure.Secrets;
 using Comet.Orchestrator.Endpoints;
 using Comet.Orchestrator.Infrastructure;
 using Comet.Orchestrator.Workers;
@@ -32,6 +33,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     var app = builder.Build();
     app.Services.ProtectServerSecretFiles();
     await app.Services.MigrateDatabaseAsync();
+    await app.Services.VerifySecretKeysAsync();
     await app.BootstrapAdminAsync();
 
     app.UseCometForwardedHeaders();
@@ -46,6 +48,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapHealthEndpoints();
     app.MapProjectEndpoints();
     app.MapMemberEndpoints();
+    app.MapSecretEndpoints();
     app.MapRunEndpoints();
     app.MapTestReportEndpoints();
     app.MapArtifactEndpoints();

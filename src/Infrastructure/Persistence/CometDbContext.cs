@@ -3,6 +3,7 @@ using Comet.Domain.Identity;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
+using Comet.Domain.Secrets;
 using Comet.Domain.Testing;
 using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,8 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<TestSuiteRecord> TestSuites => Set<TestSuiteRecord>();
     public DbSet<CoverageRecord> Coverage => Set<CoverageRecord>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<Secret> Secrets => Set<Secret>();
+    public DbSet<SecretKeyCheck> SecretKeyChecks => Set<SecretKeyCheck>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -2,6 +2,7 @@ using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
+using Comet.Domain.Secrets;
 using Comet.Domain.Testing;
 using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,8 @@ public interface ICometDbContext
     DbSet<TestSuiteRecord> TestSuites { get; }
     DbSet<CoverageRecord> Coverage { get; }
     DbSet<Artifact> Artifacts { get; }
+    DbSet<Secret> Secrets { get; }
+    DbSet<SecretKeyCheck> SecretKeyChecks { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }
