@@ -21,6 +21,8 @@ public sealed class PrivateKeyRepository(string folder) : IXmlRepository
 
     public void StoreElement(XElement element, string friendlyName)
     {
+        // The parent ({data}/keys) too: created on the way, it would get the umask's mode (0755), not 0700.
+        PrivateFile.CreateFolder(Path.GetDirectoryName(Folder)!);
         PrivateFile.CreateFolder(Folder);
         var name = string.Concat(friendlyName.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '_'));
         var path = Path.Combine(Folder, name + ".xml");

@@ -27,10 +27,13 @@ public static class SecretKeyRing
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
 
         var check = await db.SecretKeyChecks.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        // With no key at all, Data Protection would make one on the first decryption and the loss would be hidden.
+        var hasKeys = Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.xml").Any();
         if (check is null)
         {
             // A database from before the check, or whose check row was removed: a stored secret is the proof instead.
             var stored = await db.Secrets.AsNoTracking().Select(s => new { s.Name, s.ProtectedValue }).FirstOrDefaultAsync(cancellationToken);
+            if (stored is not null && !hasKeys) throw Refusal(folder, $"secret {stored.Name}", "the folder holds no key");
             if (stored is not null) Verify(protector, stored.ProtectedValue, null, folder, $"secret {stored.Name}");
             db.SecretKeyChecks.Add(new SecretKeyCheck(protector.Protect(SecretKeyCheck.Canary), clock.GetUtcNow().UtcDateTime));
             try
@@ -44,6 +47,7 @@ public static class SecretKeyRing
                 check = await new ReloadedCheck(scope.ServiceProvider).ReadAsync(cancellationToken);
             }
         }
+        if (!hasKeys) throw Refusal(folder, "the key check", "the folder holds no key");
         Verify(protector, check.ProtectedCanary, SecretKeyCheck.Canary, folder, "the key check");
     }
 
