@@ -50,6 +50,8 @@ public static class DependencyInjection
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
         services.AddScoped<JobExecutor>();
+        services.AddScoped<Secrets.SecretStore>();
+        services.AddScoped<Secrets.JobSecrets>();
         services.AddSingleton<JobRecorder>();
         services.AddSingleton<Common.DatabaseWriteGate>();
         services.AddSingleton<LeaseKeeper>();

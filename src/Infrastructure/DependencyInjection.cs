@@ -6,6 +6,7 @@ using Comet.Infrastructure.Git;
 using Comet.Infrastructure.Logs;
 using Comet.Infrastructure.Health;
 using Comet.Infrastructure.Persistence;
+using Comet.Infrastructure.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -83,6 +84,9 @@ public static class DependencyInjection
         services.AddSingleton<IArtifactStore, Artifacts.FileArtifactStore>();
         services.AddSingleton<IArtifactUrlKey, Artifacts.ArtifactUrlKey>();
         services.AddSingleton<IWorkspaceFiles, WorkspaceFiles>();
+
+        // Secrets: values encrypted with Data Protection, its keys in the data folder, checked at start.
+        services.AddSecretStore();
         return services;
     }
 

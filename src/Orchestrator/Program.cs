@@ -5,6 +5,7 @@ using Comet.Infrastructure.Hosting;
 using Comet.Infrastructure.Identity;
 using Comet.Infrastructure.Logging;
 using Comet.Infrastructure.Persistence;
+using Comet.Infrastructure.Secrets;
 using Comet.Orchestrator.Endpoints;
 using Comet.Orchestrator.Infrastructure;
 using Comet.Orchestrator.Workers;
@@ -36,6 +37,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     var app = builder.Build();
     app.Services.ProtectServerSecretFiles();
     await app.Services.MigrateDatabaseAsync();
+    await app.Services.VerifySecretKeysAsync();
     await app.BootstrapAdminAsync();
 
     app.UseCometForwardedHeaders();
@@ -50,6 +52,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapHealthEndpoints();
     app.MapProjectEndpoints();
     app.MapMemberEndpoints();
+    app.MapSecretEndpoints();
     app.MapRunEndpoints();
     app.MapTestReportEndpoints();
     app.MapArtifactEndpoints();

@@ -34,7 +34,11 @@ public sealed record JobDefinition(
     IReadOnlyDictionary<string, string> Variables,
     IReadOnlyList<WhenRule> When,
     ReportDefinition? Reports = null,
-    bool Network = true);
+    bool Network = true,
+    IReadOnlyList<SecretReference>? Secrets = null);
+
+/// <summary>A secret a job names: secret <see cref="Source"/> is given to its steps as variable <see cref="Variable"/>.</summary>
+public sealed record SecretReference(string Variable, string Source);
 
 /// <summary>When a job's artifacts are kept, as in GitLab CI.</summary>
 public enum ArtifactWhen

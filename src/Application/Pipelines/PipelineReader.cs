@@ -9,8 +9,8 @@ namespace Comet.Application.Pipelines;
 internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions limits)
 {
     private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
-    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network"];
-    private static readonly string[] NotImplementedJobKeys = ["environment", "approval", "secrets", "services"];
+    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network", "secrets"];
+    private static readonly string[] NotImplementedJobKeys = ["environment", "approval", "services"];
     private static readonly string[] StepKeys = ["name", "run", "env", "timeout", "continue_on_error"];
     private static readonly string[] WhenKeys = ["event", "branch", "tag", "path"];
     private static readonly string[] ArtifactKeys = ["paths", "when", "expire_in"];
@@ -204,6 +204,9 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                     break;
                 case "network":
                     job.Network = ReadNetwork(item, where);
+                    break;
+                case "secrets":
+                    job.Secrets = ReadSecrets(item, where);
                     break;
                 default:
                     if (NotImplementedJobKeys.Contains(key))
@@ -496,6 +499,66 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
         return new WhenRule(events, branches, tags, paths);
     }
 
+    /// <summary>Variables a job never takes from a secret: Comet's own, and what every step relies on.</summary>
+    private static readonly string[] ReservedVariables = ["CI", "COMET", "HOME", "PATH", "LANG"];
+
+    /// <summary>
+    /// <c>secrets: [DEPLOY_TOKEN]</c> (each secret in the variable of its name) or <c>secrets: {TARGET: SOURCE}</c>
+    /// (secret SOURCE in variable TARGET). Only the names are read here; whether the secrets exist and may be used is
+    /// decided when the job starts.
+    /// </summary>
+    private List<SecretReference> ReadSecrets(YamlNode value, string where)
+    {
+        var references = new List<SecretReference>();
+        var what = $"'secrets' {where}";
+        IEnumerable<(string Variable, YamlNode VariableNode, string Source, YamlNode SourceNode)> entries;
+        switch (value)
+        {
+            case YamlScalar { IsNull: true }:
+                return references;
+            case YamlList:
+                entries = ReadScalarList(value, what, allowSingle: false).Select(s => (s.Text, (YamlNode)s, s.Text, (YamlNode)s));
+                break;
+            case YamlMap map:
+                entries = Entries(map, $"in {what}").Select(e => e.Value is YamlScalar { IsNull: false } source
+                    ? (e.Key, (YamlNode)e.KeyNode, source.Text, (YamlNode)source)
+                    : (e.Key, (YamlNode)e.KeyNode, "", e.Value));
+                break;
+            default:
+                diagnostics.Error(value.Start, $"{what} must be a list of secret names ([DEPLOY_TOKEN]) or a mapping of variables to secret names "
+                    + $"({{TOKEN: DEPLOY_TOKEN}}), not {value.Describe()}");
+                return references;
+        }
+        var variables = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (variable, variableNode, source, sourceNode) in entries)
+        {
+            if (!Domain.Secrets.Secret.IsValidName(source))
+            {
+                diagnostics.Error(sourceNode.Start, source.Length == 0
+                    ? $"'{VariableRules.Shown(variable)}' in {what} must name a secret, not {sourceNode.Describe()}"
+                    : $"'{VariableRules.Shown(source)}' in {what} is not a secret name; secret names are A-Z, 0-9 and _, not starting with a digit, up to {Domain.Secrets.Secret.MaxNameLength} characters");
+                continue;
+            }
+            if (VariableRules.NameProblem(variable, limits) is { } badName)
+            {
+                diagnostics.Error(variableNode.Start, $"'{VariableRules.Shown(variable)}' in {what} {badName}");
+                continue;
+            }
+            if (ReservedVariables.Contains(variable) || variable.StartsWith("COMET_", StringComparison.Ordinal))
+            {
+                diagnostics.Error(variableNode.Start, $"'{variable}' in {what} is set by Comet for every step; give the secret another variable ({{MY_{variable}: {source}}})");
+                continue;
+            }
+            if (!variables.Add(variable))
+            {
+                diagnostics.Error(variableNode.Start, $"{what} sets the variable '{variable}' twice");
+                continue;
+            }
+            references.Add(new SecretReference(variable, source));
+        }
+        return references;
+    }
+
     private string? ReadString(YamlNode value, string what)
     {
         if (value is YamlScalar { IsNull: false } scalar) return scalar.Text;
@@ -669,7 +732,8 @@ internal sealed class JobShape(string name, Position namePosition)
     public IReadOnlyDictionary<string, string> Variables { get; set; } = NoVariables;
     public IReadOnlyList<WhenRule> When { get; set; } = [];
     public bool Network { get; set; } = true;
+    public List<SecretReference> Secrets { get; set; } = [];
 
     public JobDefinition ToDefinition() => new(Name, Steps, Needs.Select(n => n.Name).ToList(), Stage?.Name, Matrix,
-        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network);
+        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network, Secrets);
 }

@@ -25,6 +25,7 @@ public enum ForgeEventKind
 /// <param name="ChangedFiles">Paths added, modified or removed by the pushed commits; null when unknown or incomplete.</param>
 /// <param name="Sender">Login of whoever caused the delivery.</param>
 /// <param name="Reason">Why the event is Ignored, Deleted or a Ping, for the delivery record.</param>
+/// <param name="FromFork">A pull request whose head lives in another repository (or one the payload does not name): no secrets.</param>
 public sealed record ForgeEvent(
     ForgeEventKind Kind,
     string? Ref,
@@ -39,7 +40,8 @@ public sealed record ForgeEvent(
     IReadOnlyList<string> RepositoryUrls,
     IReadOnlyList<string>? ChangedFiles,
     string? Sender,
-    string? Reason)
+    string? Reason,
+    bool FromFork = false)
 {
     /// <summary>True for the kinds that start runs.</summary>
     public bool StartsRun => Kind is ForgeEventKind.Push or ForgeEventKind.Tag or ForgeEventKind.PullRequest && !SkipCi;

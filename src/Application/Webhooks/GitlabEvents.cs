@@ -97,6 +97,8 @@ internal static class GitlabEvents
             urls,
             ChangedFiles: null,
             sender,
-            Reason: null);
+            Reason: null,
+            // The source project is another than the target one (a fork); unknown counts as a fork.
+            FromFork: attributes.Str("source_project_id") is not { } source || source != attributes.Str("target_project_id"));
     }
 }

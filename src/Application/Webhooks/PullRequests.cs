@@ -42,6 +42,18 @@ internal static class PullRequests
             urls,
             ChangedFiles: null,
             sender,
-            Reason: null);
+            Reason: null,
+            FromFork: IsFromFork(head.Obj("repo"), baseSide?.Obj("repo")));
+    }
+
+    /// <summary>
+    /// The head repository is another than the base one. A head repository the payload does not name (a deleted fork)
+    /// counts as a fork: when in doubt, a pull request gets no secrets.
+    /// </summary>
+    private static bool IsFromFork(JsonElement? headRepository, JsonElement? baseRepository)
+    {
+        if (headRepository is not { } head || baseRepository is not { } baseRepo) return true;
+        if (head.Str("id") is { } headId && baseRepo.Str("id") is { } baseId) return headId != baseId;
+        return head.Str("full_name") is not { } headName || !string.Equals(headName, baseRepo.Str("full_name"), StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -33,6 +33,12 @@ public sealed class PipelineRun
     public string? Tag { get; private set; }
     public string? CommitMessage { get; private set; }
 
+    /// <summary>
+    /// A pull request whose head is in another repository (a fork): its code was written by whoever opened it, so its
+    /// jobs get no secrets unless a secret allows forks.
+    /// </summary>
+    public bool FromFork { get; private set; }
+
     /// <summary>Variables given with a manual run; they override the pipeline file's.</summary>
     public Dictionary<string, string> Variables { get; private set; } = [];
 
@@ -68,6 +74,8 @@ public sealed class PipelineRun
         ScheduleId = scheduleId;
         ScheduleName = scheduleName;
     }
+
+    public void MarkFromFork() => FromFork = true;
 
     /// <summary>Another run took this number while this one was being set up (not yet saved): take the next free one.</summary>
     public void Renumber(long number)

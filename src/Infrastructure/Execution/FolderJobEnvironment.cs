@@ -31,6 +31,19 @@ internal abstract class FolderJobEnvironment(JobSetup setup, JobFolder folder, J
     public virtual Stream? TryCreate(string relativePath, out string? refusal, bool executable = false) =>
         files.TryCreate(Folder.Workspace, relativePath, out refusal, executable);
 
+    /// <summary>{job}/home/.comet-secrets (0700), one 0600 file per secret: not in the workspace, so no glob of artifacts or reports reaches it.</summary>
+    public virtual async Task<string> PutSecretFileAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        if (name.Contains('/') || name is "." or "..") throw new ArgumentException($"'{name}' is not a file name.", nameof(name));
+        var folder = Path.Combine(Folder.Home, SecretFolder);
+        Identity.PrivateFile.CreateFolder(folder);
+        await using (var writer = Identity.PrivateFile.Create(Path.Combine(folder, name), overwrite: true))
+            await writer.WriteAsync(content.AsMemory(), cancellationToken);
+        return $"{Home.TrimEnd('/')}/{SecretFolder}/{name}";
+    }
+
+    private const string SecretFolder = ".comet-secrets";
+
     public virtual ValueTask DisposeAsync()
     {
         workspaces.Delete(Folder);

@@ -10,8 +10,10 @@ internal static class LineReader
 {
     public const int MaxLineChars = 16 * 1024;
 
-    public static async Task PumpAsync(StreamReader reader, Func<string, ValueTask> onLine)
+    /// <param name="onPiece">Takes the pieces of an overlong line that more of the line follows; null: <paramref name="onLine"/> does.</param>
+    public static async Task PumpAsync(StreamReader reader, Func<string, ValueTask> onLine, Func<string, ValueTask>? onPiece = null)
     {
+        onPiece ??= onLine;
         var buffer = new char[8192];
         var line = new StringBuilder();
         int read;
@@ -30,7 +32,7 @@ internal static class LineReader
                     line.Append(c);
                     if (line.Length >= MaxLineChars)
                     {
-                        await onLine(line.ToString());
+                        await onPiece(line.ToString());
                         line.Clear();
                     }
                 }

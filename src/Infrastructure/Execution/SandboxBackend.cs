@@ -176,6 +176,12 @@ public sealed class SandboxBackend(JobWorkspaces workspaces, IGitRepositories gi
             _handedOver = false;
         }
 
+        public override Task<string> PutSecretFileAsync(string name, string content, CancellationToken cancellationToken)
+        {
+            _handedOver = false;
+            return base.PutSecretFileAsync(name, content, cancellationToken);
+        }
+
         public override Stream? TryCreate(string relativePath, out string? refusal, bool executable = false)
         {
             _handedOver = false;

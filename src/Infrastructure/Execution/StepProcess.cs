@@ -131,7 +131,7 @@ internal sealed class StepProcess(TimeSpan killGracePeriod, ILogger logger)
         [new("PATH", ChildEnvironment.DefaultPath), new("LANG", "C.UTF-8")];
 
     private static PipeTarget ToLog(IStepLogWriter log) =>
-        PipeTarget.Create((stream, _) => LineReader.PumpAsync(new StreamReader(stream, Encoding.UTF8), log.WriteLineAsync));
+        PipeTarget.Create((stream, _) => LineReader.PumpAsync(new StreamReader(stream, Encoding.UTF8), log.WriteLineAsync, log.WriteLinePieceAsync));
 }
 
 /// <summary>How a step's processes are held together, which says how they are stopped.</summary>

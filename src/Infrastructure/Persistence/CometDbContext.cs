@@ -4,6 +4,7 @@ using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Domain.Schedules;
+using Comet.Domain.Secrets;
 using Comet.Domain.Testing;
 using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,8 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<Artifact> Artifacts => Set<Artifact>();
     public DbSet<Schedule> Schedules => Set<Schedule>();
     public DbSet<ScheduleSlot> ScheduleSlots => Set<ScheduleSlot>();
+    public DbSet<Secret> Secrets => Set<Secret>();
+    public DbSet<SecretKeyCheck> SecretKeyChecks => Set<SecretKeyCheck>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -25,7 +25,7 @@ public sealed class LintPipelineQueryTests
     [Test]
     public async Task File_with_errors_is_invalid_and_splits_errors_from_warnings()
     {
-        var result = await Lint("jobs:\n  test:\n    secrets: [A]\n    retry: lots\n    steps: []\n");
+        var result = await Lint("jobs:\n  test:\n    services: [a]\n    retry: lots\n    steps: []\n");
 
         Assert.That(result.Valid, Is.False);
         Assert.That(result.Errors.Select(e => (e.Line, e.Column)), Is.EqualTo(new[] { (4, 12), (5, 5) }));

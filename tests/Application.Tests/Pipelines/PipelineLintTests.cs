@@ -555,7 +555,6 @@ public sealed class PipelineLintTests
             Warning(3, 5, "'services' is accepted but not implemented yet; it has no effect"),
             Warning(4, 5, "'environment' is accepted but not implemented yet; it has no effect"),
             Warning(5, 5, "'approval' is accepted but not implemented yet; it has no effect"),
-            Warning(6, 5, "'secrets' is accepted but not implemented yet; it has no effect"),
         }));
     }
 

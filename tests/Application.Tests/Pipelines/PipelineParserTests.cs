@@ -14,7 +14,6 @@ public sealed class PipelineParserTests
         {
             Warning(28, 5, "'environment' is accepted but not implemented yet; it has no effect"),
             Warning(29, 5, "'approval' is accepted but not implemented yet; it has no effect"),
-            Warning(31, 5, "'secrets' is accepted but not implemented yet; it has no effect"),
         }));
         Assert.That(result.HasErrors, Is.False);
         Assert.That(result.Pipeline, Is.Not.Null);

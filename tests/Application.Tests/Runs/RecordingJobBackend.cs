@@ -76,6 +76,12 @@ internal sealed class RecordingJobBackend : IJobBackend
             return new MemoryStream();
         }
 
+        public Task<string> PutSecretFileAsync(string name, string content, CancellationToken cancellationToken)
+        {
+            backend.Calls.Enqueue($"secret file {name}");
+            return Task.FromResult($"/recorded/home/.comet-secrets/{name}");
+        }
+
         public ValueTask DisposeAsync()
         {
             backend.Calls.Enqueue("destroy");

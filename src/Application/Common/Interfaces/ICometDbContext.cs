@@ -3,6 +3,7 @@ using Comet.Domain.Identity;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Domain.Schedules;
+using Comet.Domain.Secrets;
 using Comet.Domain.Testing;
 using Comet.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,8 @@ public interface ICometDbContext
     DbSet<Artifact> Artifacts { get; }
     DbSet<Schedule> Schedules { get; }
     DbSet<ScheduleSlot> ScheduleSlots { get; }
+    DbSet<Secret> Secrets { get; }
+    DbSet<SecretKeyCheck> SecretKeyChecks { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

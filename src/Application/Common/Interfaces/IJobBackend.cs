@@ -36,6 +36,12 @@ public interface IJobEnvironment : IJobFiles, IAsyncDisposable
     /// <summary>The job log's header: the backend, the isolation and the limits in force.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// Writes a secret the job asked for as a file only the steps can read (0600), in the job's private space outside
+    /// the checkout (under HOME), and returns its path as the steps see it. It goes with the environment.
+    /// </summary>
+    Task<string> PutSecretFileAsync(string name, string content, CancellationToken cancellationToken);
+
     /// <summary>The commit checked out into the workspace. Throws <see cref="GitException"/> with git's message.</summary>
     Task CheckoutAsync(CancellationToken cancellationToken);
 

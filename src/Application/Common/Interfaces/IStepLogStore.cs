@@ -17,6 +17,12 @@ public interface IStepLogWriter : IAsyncDisposable
 {
     ValueTask WriteLineAsync(string line);
 
+    /// <summary>
+    /// A piece of a line too long to hold whole; the line goes on in the next call. Stored like a line, but a writer
+    /// that looks for text across pieces (secret masking) knows to look across this boundary.
+    /// </summary>
+    ValueTask WriteLinePieceAsync(string piece) => WriteLineAsync(piece);
+
     /// <summary>True once the cap was reached and output is being dropped.</summary>
     bool Truncated { get; }
 }

@@ -1,6 +1,7 @@
 using Comet.Application.Artifacts;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Pipelines;
+using Comet.Application.Secrets;
 using Comet.Application.TestReports;
 using Comet.Domain.Runs;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,14 +41,17 @@ public sealed class JobExecutor(
         IJobEnvironment? place = null;
         try
         {
-            string? failure;
-            (place, failure) = await SetUpAsync(plan, stop.Token);
+            // Secrets first: a job refused one fails before its workspace exists, let alone a step. Jobs name no
+            // environment yet (environments are a feature of their own), so environment secrets are not given here.
+            var secrets = await recorder.ResolveSecretsAsync(plan, environment: null, stop.Token);
+            var failure = secrets.Failure;
+            if (failure is null) (place, failure) = await SetUpAsync(plan, stop.Token);
             var outcome = JobOutcome.Failed(failure);
             if (place is not null)
             {
                 await recorder.WithJobAsync(jobId, "the artifacts of the needed jobs could not all be placed",
                     (services, job, _) => services.GetRequiredService<NeededArtifacts>().PlaceAsync(job, place, CancellationToken.None));
-                outcome = await RunStepsAsync(plan, place, stop.Token, TimedOut, jobTimeout);
+                outcome = await RunStepsAsync(plan, place, secrets.Secrets, stop.Token, TimedOut, jobTimeout);
             }
             if (stopping.IsCancellationRequested)
             {
@@ -94,11 +98,13 @@ public sealed class JobExecutor(
         }
     }
 
-    private async Task<JobOutcome> RunStepsAsync(JobPlan plan, IJobEnvironment place, CancellationToken cancellationToken,
-        Func<bool> jobTimedOut, TimeSpan jobTimeout)
+    private async Task<JobOutcome> RunStepsAsync(JobPlan plan, IJobEnvironment place, IReadOnlyList<JobSecret> secrets,
+        CancellationToken cancellationToken, Func<bool> jobTimedOut, TimeSpan jobTimeout)
     {
         var jobId = plan.Job.Id;
         var environment = JobEnvironment.For(plan.Job, plan.Run, plan.Project, plan.Spec, place);
+        if (await AddSecretsAsync(environment, place, secrets, cancellationToken) is { } refused) return JobOutcome.Failed(refused);
+        var masker = SecretMasker.For(secrets.Select(s => s.Value));
         var first = true;
         foreach (var index in plan.StepIndexes)
         {
@@ -108,7 +114,8 @@ public sealed class JobExecutor(
             await recorder.StepStartedAsync(jobId, index);
 
             StepOutcome outcome;
-            await using (var log = logs.OpenWriter(plan.Run.Id, jobId, index))
+            var stored = logs.OpenWriter(plan.Run.Id, jobId, index);
+            await using (var log = masker.IsEmpty ? stored : new MaskingLogWriter(stored, masker))
             {
                 if (first) await log.WriteLineAsync($"[comet] {place.Description}");
                 first = false;
@@ -126,6 +133,29 @@ public sealed class JobExecutor(
             if (status == StepStatus.Failed && !stepSpec.ContinueOnError) return JobOutcome.Failed(null);
         }
         return JobOutcome.Success();
+    }
+
+    /// <summary>The named secrets as variables, or for <c>file: true</c> as files whose path the variable holds; the failure, if a file cannot be written.</summary>
+    private static async Task<string?> AddSecretsAsync(Dictionary<string, string> environment, IJobEnvironment place, IReadOnlyList<JobSecret> secrets,
+        CancellationToken cancellationToken)
+    {
+        foreach (var secret in secrets)
+        {
+            if (!secret.File)
+            {
+                environment[secret.Variable] = secret.Value;
+                continue;
+            }
+            try
+            {
+                environment[secret.Variable] = await place.PutSecretFileAsync(secret.Variable, secret.Value, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JobBackendException)
+            {
+                return $"the file for secret '{secret.Name}' could not be written: {ex.Message}";
+            }
+        }
+        return null;
     }
 
     /// <summary>A step the backend could not run (its environment broke underneath it) failed, and its log says why.</summary>

@@ -1,5 +1,6 @@
 using Comet.Application.Common;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Secrets;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,26 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate g
         var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == job.RunId, cancellationToken);
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == run.ProjectId, cancellationToken);
         return new JobPlan(job, run, project, JobSpec.Of(job), job.Steps.OrderBy(s => s.Index).Select(s => s.Index).ToList());
+    }
+
+    /// <summary>
+    /// The secrets the job names, looked up (and each use audited) in a scope of its own. A database that fails here
+    /// fails the job with the reason: a job that asked for secrets never runs without them.
+    /// </summary>
+    public async Task<JobSecretsOutcome> ResolveSecretsAsync(JobPlan plan, string? environment, CancellationToken cancellationToken)
+    {
+        if (plan.Spec.Secrets is not { Count: > 0 } wanted) return JobSecretsOutcome.None;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<JobSecrets>()
+                .ResolveAsync(plan.Job, plan.Run, plan.Project, wanted, environment, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Job {JobId}: its secrets could not be looked up", plan.Job.Id);
+            return new JobSecretsOutcome([], $"the job's secrets could not be looked up: {ex.Message}");
+        }
     }
 
     public Task StepStartedAsync(Guid jobId, int index)

@@ -6,7 +6,8 @@ namespace Comet.Application.Runs.Execution;
 
 /// <summary>
 /// What a job runs and keeps (steps, environment, timeout, report and artifact globs), fixed when the run is planned
-/// and stored with the job, so a retry runs the same.
+/// and stored with the job, so a retry runs the same. Of secrets only the names are kept: values are looked up when
+/// the job starts, so they are never in a job's row.
 /// </summary>
 public sealed record JobSpec(
     IReadOnlyList<StepSpec> Steps,
@@ -14,7 +15,8 @@ public sealed record JobSpec(
     TimeSpan? Timeout,
     ReportDefinition? Reports = null,
     ArtifactDefinition? Artifacts = null,
-    bool Network = true)
+    bool Network = true,
+    IReadOnlyList<SecretReference>? Secrets = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

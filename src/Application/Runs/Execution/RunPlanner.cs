@@ -27,6 +27,7 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         var now = clock.GetUtcNow().UtcDateTime;
         var run = new PipelineRun(project.Id, await NextNumberAsync(project.Id, cancellationToken), trigger.Event, trigger.Ref, trigger.Sha, now);
         run.Describe(trigger.Branch, trigger.Tag, trigger.CommitMessage, trigger.Variables);
+        if (trigger.FromFork) run.MarkFromFork();
 
         string sha;
         try
@@ -123,7 +124,8 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
             definition.Timeout,
             definition.Reports,
             definition.Artifacts,
-            definition.Network);
+            definition.Network,
+            definition.Secrets is { Count: > 0 } secrets ? secrets : null);
     }
 
     private static void AddJob(PipelineRun run, PlannedJob planned, JobSpec spec, string storedSpec, TriggerContext context, DateTime now)
