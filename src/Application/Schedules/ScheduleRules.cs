@@ -49,24 +49,6 @@ public static class ScheduleRules
                 context.AddFailure($"Branch '{GitRefName.Shown(branch)}' must be a branch name such as main, not a full ref.");
         });
 
-    /// <summary>The limits of a manual run's variables (Pipelines:MaxVariables and friends): they are copied into every job of the run.</summary>
-    public static IRuleBuilderOptionsConditions<T, Dictionary<string, string>?> ValidVariables<T>(this IRuleBuilder<T, Dictionary<string, string>?> rule, PipelineOptions limits) =>
-        rule.Custom((variables, context) =>
-        {
-            if (variables is null) return;
-            if (VariableRules.CountProblem(variables.Count, limits) is { } tooMany)
-            {
-                context.AddFailure($"The schedule {tooMany}.");
-                return;
-            }
-            foreach (var (name, value) in variables)
-            {
-                if (VariableRules.NameProblem(name, limits) is { } badName)
-                    context.AddFailure($"Variable '{VariableRules.Shown(name)}' {badName}.");
-                else if (VariableRules.ValueProblem(value ?? "", limits) is { } badValue)
-                    context.AddFailure($"The value of variable '{name}' {badValue}.");
-            }
-        });
 
     /// <summary>Text as a message may quote it: control characters written as \uXXXX, a long text cut.</summary>
     private static string Shown(string? text) => text is null ? "" : GitRefName.Shown(text);

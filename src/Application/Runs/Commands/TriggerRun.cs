@@ -1,3 +1,4 @@
+using Comet.Application.Common.Validation;
 using Comet.Domain.Projects;
 using Comet.Application.Common.Security;
 using Comet.Application.Common.Exceptions;
@@ -37,22 +38,7 @@ public sealed class TriggerRunValidator : AbstractValidator<TriggerRunCommand>
         RuleFor(c => c.Sha).Matches("^[0-9a-fA-F]{7,64}$").When(c => c.Sha is not null)
             .WithMessage("Sha must be a commit id (7 to 64 hex characters).");
         // The same limits as variables in the pipeline file: these are copied into every job of the run too.
-        RuleFor(c => c.Variables).Custom((variables, context) =>
-        {
-            if (variables is null) return;
-            if (VariableRules.CountProblem(variables.Count, limits) is { } tooMany)
-            {
-                context.AddFailure($"The run {tooMany}.");
-                return;
-            }
-            foreach (var (name, value) in variables)
-            {
-                if (VariableRules.NameProblem(name, limits) is { } badName)
-                    context.AddFailure($"Variable '{VariableRules.Shown(name)}' {badName}.");
-                else if (VariableRules.ValueProblem(value ?? "", limits) is { } badValue)
-                    context.AddFailure($"The value of variable '{name}' {badValue}.");
-            }
-        });
+        RuleFor(c => c.Variables).WithinVariableLimits(limits, "run");
     }
 }
 

@@ -1,3 +1,4 @@
+using Comet.Application.Common.Validation;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Comet.Application.Common.Exceptions;
@@ -43,7 +44,7 @@ public sealed class CreateScheduleValidator : AbstractValidator<CreateScheduleCo
         RuleFor(c => c.Cron).ValidCron(c => c.TimeZone, clock);
         RuleFor(c => c.TimeZone).ValidTimeZone();
         RuleFor(c => c.Branch).ValidBranch();
-        RuleFor(c => c.Variables).ValidVariables(limits.Value);
+        RuleFor(c => c.Variables).WithinVariableLimits(limits.Value, "schedule");
     }
 }
 

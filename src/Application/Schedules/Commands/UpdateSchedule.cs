@@ -1,3 +1,4 @@
+using Comet.Application.Common.Validation;
 using System.Text.Json.Serialization;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
@@ -42,7 +43,7 @@ public sealed class UpdateScheduleValidator : AbstractValidator<UpdateScheduleCo
         RuleFor(c => c.Cron).ValidCron(c => c.TimeZone, clock).When(c => c.Cron is not null);
         RuleFor(c => c.TimeZone).ValidTimeZone();
         RuleFor(c => c.Branch).ValidBranch();
-        RuleFor(c => c.Variables).ValidVariables(limits.Value);
+        RuleFor(c => c.Variables).WithinVariableLimits(limits.Value, "schedule");
     }
 }
 
