@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddSingleton<Identity.LoginThrottle>();
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
+        services.AddScoped<SupersededRuns>();
         services.AddScoped<JobExecutor>();
         services.AddSingleton<JobRecorder>();
         services.AddSingleton<Common.DatabaseWriteGate>();

@@ -34,7 +34,14 @@ public sealed record JobDefinition(
     IReadOnlyDictionary<string, string> Variables,
     IReadOnlyList<WhenRule> When,
     ReportDefinition? Reports = null,
-    bool Network = true);
+    bool Network = true)
+{
+    /// <summary>The project-wide group this job queues in (<c>concurrency:</c>); null: none.</summary>
+    public ConcurrencyDefinition? Concurrency { get; init; }
+}
+
+/// <summary>At most <see cref="Limit"/> jobs of the project's group <see cref="Group"/> run at once, across runs.</summary>
+public sealed record ConcurrencyDefinition(string Group, int Limit);
 
 /// <summary>When a job's artifacts are kept, as in GitLab CI.</summary>
 public enum ArtifactWhen

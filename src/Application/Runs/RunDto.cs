@@ -21,6 +21,9 @@ public sealed record RunDto(
 {
     /// <summary>The run's API address under Comet's public address (filled in by <see cref="RunLinkBehaviour{TRequest,TResponse}"/>).</summary>
     public string? Url { get; init; }
+
+    /// <summary>Why Comet cancelled the run by itself: "superseded by run #N …" with the newer run's address.</summary>
+    public string? CancelReason { get; init; }
 }
 
 public sealed record JobDto(
@@ -34,7 +37,11 @@ public sealed record JobDto(
     DateTime? FinishedAt,
     string? Note,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<StepDto> Steps);
+    IReadOnlyList<StepDto> Steps)
+{
+    /// <summary>Why the job has not started yet (see <see cref="Runs.WaitingReason"/>); null once it runs or has ended.</summary>
+    public WaitingReason? WaitingReason { get; init; }
+}
 
 public sealed record StepDto(int Index, string Name, StepStatus Status, int? ExitCode, DateTime? StartedAt, DateTime? FinishedAt);
 
@@ -53,11 +60,17 @@ public sealed record RunSummaryDto(
 
 public static class RunMapping
 {
-    public static RunDto ToDto(this PipelineRun run, string projectSlug) => new(
+    public static RunDto ToDto(this PipelineRun run, string projectSlug, IReadOnlyDictionary<Guid, WaitingReason>? waiting = null) => new(
         run.Id, projectSlug, run.Number, run.Status, run.Event, run.Ref, run.Branch, run.Tag, run.Sha, run.CommitMessage,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
         run.Jobs.OrderBy(j => j.Position).ThenBy(j => j.Attempt).Select(j => new JobDto(
             j.Id, j.Name, j.Status, j.Attempt, j.AllowFailure, j.Needs, j.StartedAt, j.FinishedAt, j.Error, j.Warnings,
-            j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList()))
-            .ToList());
+            j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList())
+            {
+                WaitingReason = waiting?.GetValueOrDefault(j.Id),
+            })
+            .ToList())
+    {
+        CancelReason = run.CancelReason,
+    };
 }
