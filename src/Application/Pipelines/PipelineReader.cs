@@ -432,7 +432,8 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
         var name = scalar.Text;
         if (name.Length == 0 || name.Length > ConcurrencyGroups.MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':'))
         {
-            diagnostics.Error(scalar.Start, $"{what} must be a group name of 1 to {ConcurrencyGroups.MaxNameLength} letters, digits and - _ . / :, not {scalar.Describe()}");
+            var shown = name.Length <= 2 * ConcurrencyGroups.MaxNameLength && !name.Any(char.IsControl) ? $"'{name}'" : scalar.Describe();
+            diagnostics.Error(scalar.Start, $"{what} must be a group name of 1 to {ConcurrencyGroups.MaxNameLength} letters, digits and - _ . / :, not {shown}");
             return null;
         }
         return name;
