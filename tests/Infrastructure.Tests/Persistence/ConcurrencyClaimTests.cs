@@ -48,6 +48,24 @@ public sealed class ConcurrencyClaimTests(string providerName)
     }
 
     [Test]
+    public async Task Round_after_round_of_racing_claims_never_start_two_jobs_of_a_group_of_one()
+    {
+        // The window between counting and claiming is a few microseconds; many rounds give the race its chances.
+        for (var round = 0; round < 25; round++)
+        {
+            await SeedAsync(("deploy", 1, 8));
+            using var start = new ManualResetEventSlim();
+            var claims = Enumerable.Range(0, 8).Select(_ => Task.Run(async () => { start.Wait(); return await ClaimOneAsync(); })).ToList();
+            start.Set();
+            var claimed = (await Task.WhenAll(claims)).Where(c => c is not null).ToList();
+            Assert.That(claimed, Has.Count.EqualTo(1), $"round {round + 1}: one job of the group of one runs");
+            // The round's jobs leave the queue, so the next round's group is the only work there is.
+            await Host.WithDbAsync(db => db.Jobs.Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Success)));
+        }
+    }
+
+    [Test]
     public async Task A_group_that_frees_a_place_gives_it_to_its_oldest_queued_job()
     {
         await SeedAsync(("deploy", 1, 3));
