@@ -18,6 +18,7 @@ public class QueueRulesTests
         Make.Drive(job, JobStatus.Failed, Now);
 
         var automatic = job.NextAttempt(Now);
+        Make.Drive(automatic, JobStatus.Failed, Now);
         var manual = automatic.ManualRetry(Now);
 
         Assert.That(new[] { job, automatic, manual }.Select(j => (j.ConcurrencyGroup, j.ConcurrencyLimit)),
