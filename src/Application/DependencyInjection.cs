@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddSingleton<Identity.LoginThrottle>();
         services.AddScoped<RunPlanner>();
         services.AddScoped<RunScheduler>();
+        services.AddScoped<SupersededRuns>();
         services.AddScoped<JobExecutor>();
         services.AddScoped<Secrets.SecretStore>();
         services.AddScoped<Secrets.JobSecrets>();

@@ -54,6 +54,7 @@ public static class DependencyInjection
         });
         services.AddScoped<ICometDbContext>(provider => provider.GetRequiredService<CometDbContext>());
         services.AddScoped<IBulkWriter, BulkWriter>();
+        services.AddScoped<IConcurrencyGroupLock, ConcurrencyGroupLock>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

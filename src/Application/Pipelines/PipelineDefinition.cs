@@ -35,10 +35,17 @@ public sealed record JobDefinition(
     IReadOnlyList<WhenRule> When,
     ReportDefinition? Reports = null,
     bool Network = true,
-    IReadOnlyList<SecretReference>? Secrets = null);
+    IReadOnlyList<SecretReference>? Secrets = null)
+{
+    /// <summary>The project-wide group this job queues in (<c>concurrency:</c>); null: none.</summary>
+    public ConcurrencyDefinition? Concurrency { get; init; }
+}
 
 /// <summary>A secret a job names: secret <see cref="Source"/> is given to its steps as variable <see cref="Variable"/>.</summary>
 public sealed record SecretReference(string Variable, string Source);
+
+/// <summary>At most <see cref="Limit"/> jobs of the project's group <see cref="Group"/> run at once, across runs.</summary>
+public sealed record ConcurrencyDefinition(string Group, int Limit);
 
 /// <summary>When a job's artifacts are kept, as in GitLab CI.</summary>
 public enum ArtifactWhen

@@ -1,4 +1,5 @@
 using Comet.Application.Pipelines.Yaml;
+using Comet.Domain.Runs;
 
 namespace Comet.Application.Pipelines;
 
@@ -9,19 +10,21 @@ namespace Comet.Application.Pipelines;
 internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions limits)
 {
     private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
-    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network", "secrets"];
+    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network", "secrets", "concurrency"];
     private static readonly string[] NotImplementedJobKeys = ["environment", "approval", "services"];
     private static readonly string[] StepKeys = ["name", "run", "env", "timeout", "continue_on_error"];
     private static readonly string[] WhenKeys = ["event", "branch", "tag", "path"];
     private static readonly string[] ArtifactKeys = ["paths", "when", "expire_in"];
     private static readonly string[] ArtifactWhenValues = ["on_success", "on_failure", "always"];
     private static readonly string[] ReportKeys = ["junit", "coverage"];
+    private static readonly string[] ConcurrencyKeys = ["group", "limit"];
 
     // What users of other CI systems write out of habit; edit distance would not find these.
     private static readonly Dictionary<string, string> JobKeyHabits = new(StringComparer.OrdinalIgnoreCase)
     {
         ["script"] = "steps", ["commands"] = "steps", ["depends_on"] = "needs", ["dependencies"] = "needs",
         ["retries"] = "retry", ["timeout_minutes"] = "timeout", ["rules"] = "when", ["only"] = "when",
+        ["resource_group"] = "concurrency", ["concurrency_group"] = "concurrency",
     };
     private static readonly Dictionary<string, string> StepKeyHabits = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -135,6 +138,22 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                 return;
             }
         }
+        CheckConcurrencyLimits(shape);
+    }
+
+    /// <summary>One group, one limit: two jobs of a file that disagree would let the one claimed first decide.</summary>
+    private void CheckConcurrencyLimits(PipelineShape shape)
+    {
+        var first = new Dictionary<string, (string Job, int Limit)>(StringComparer.Ordinal);
+        foreach (var job in shape.Jobs)
+        {
+            if (job.Concurrency is not { } concurrency) continue;
+            if (!first.TryGetValue(concurrency.Group, out var seen))
+                first[concurrency.Group] = (job.Name, concurrency.Limit);
+            else if (seen.Limit != concurrency.Limit)
+                diagnostics.Error(job.ConcurrencyAt, $"job '{job.Name}' gives concurrency group '{concurrency.Group}' a limit of "
+                    + $"{concurrency.Limit}, but job '{seen.Job}' gives it {seen.Limit}; a group has one limit");
+        }
     }
 
     private JobShape ReadJob(string name, YamlScalar nameNode, YamlNode value)
@@ -207,6 +226,10 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                     break;
                 case "secrets":
                     job.Secrets = ReadSecrets(item, where);
+                    break;
+                case "concurrency":
+                    job.Concurrency = ReadConcurrency(item, where);
+                    job.ConcurrencyAt = item.Start;
                     break;
                 default:
                     if (NotImplementedJobKeys.Contains(key))
@@ -361,6 +384,62 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                 $"the matrix of job '{job}' makes {legs} jobs ({string.Join(" × ", matrix.Select(m => m.Value.Count))}); the limit is {JobPlanner.MaxMatrixLegs}");
         }
         return matrix;
+    }
+
+    /// <summary>
+    /// <c>concurrency: deploy-prod</c> (at most one at a time) or <c>concurrency: {group: deploy-prod, limit: 2}</c>, like
+    /// GitLab's resource_group: at most <c>limit</c> jobs of the project's group run at once, across runs.
+    /// </summary>
+    private ConcurrencyDefinition? ReadConcurrency(YamlNode value, string where)
+    {
+        var what = $"'concurrency' {where}";
+        switch (value)
+        {
+            case YamlScalar { IsNull: false } scalar:
+                return GroupName(scalar, what) is { } name ? new ConcurrencyDefinition(name, 1) : null;
+            case YamlMap map:
+                string? group = null;
+                var limit = 1;
+                var groupSeen = false;
+                var inConcurrency = $"in {what}";
+                foreach (var (key, keyNode, item) in Entries(map, inConcurrency))
+                {
+                    switch (key)
+                    {
+                        case "group":
+                            groupSeen = true;
+                            group = item is YamlScalar { IsNull: false } text ? GroupName(text, $"'group' {inConcurrency}") : ReadString(item, $"'group' {inConcurrency}");
+                            break;
+                        case "limit":
+                            if (item is YamlScalar number && number.AsInteger() is { } n and >= 1 and <= ConcurrencyGroups.MaxLimit)
+                                limit = (int)n;
+                            else
+                                diagnostics.Error(item.Start, $"'limit' {inConcurrency} must be a whole number from 1 to {ConcurrencyGroups.MaxLimit}, not {item.Describe()}");
+                            break;
+                        default:
+                            UnknownKey(keyNode, inConcurrency, ConcurrencyKeys, habits: null);
+                            break;
+                    }
+                }
+                if (!groupSeen)
+                    diagnostics.Error(map.Start, $"{what} has no 'group'; write e.g. {{group: deploy-prod, limit: 1}}");
+                return group is null ? null : new ConcurrencyDefinition(group, limit);
+            default:
+                diagnostics.Error(value.Start, $"{what} must be a group name (e.g. deploy-prod) or a mapping {{group: deploy-prod, limit: 1}}, not {value.Describe()}");
+                return null;
+        }
+    }
+
+    private string? GroupName(YamlScalar scalar, string what)
+    {
+        var name = scalar.Text;
+        if (name.Length == 0 || name.Length > ConcurrencyGroups.MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':'))
+        {
+            var shown = name.Length <= 2 * ConcurrencyGroups.MaxNameLength && !name.Any(char.IsControl) ? $"'{name}'" : scalar.Describe();
+            diagnostics.Error(scalar.Start, $"{what} must be a group name of 1 to {ConcurrencyGroups.MaxNameLength} letters, digits and - _ . / :, not {shown}");
+            return null;
+        }
+        return name;
     }
 
     private int ReadRetry(YamlNode value, string where)
@@ -733,7 +812,9 @@ internal sealed class JobShape(string name, Position namePosition)
     public IReadOnlyList<WhenRule> When { get; set; } = [];
     public bool Network { get; set; } = true;
     public List<SecretReference> Secrets { get; set; } = [];
+    public ConcurrencyDefinition? Concurrency { get; set; }
+    public Position ConcurrencyAt { get; set; }
 
     public JobDefinition ToDefinition() => new(Name, Steps, Needs.Select(n => n.Name).ToList(), Stage?.Name, Matrix,
-        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network, Secrets);
+        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network, Secrets) { Concurrency = Concurrency };
 }

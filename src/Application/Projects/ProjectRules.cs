@@ -39,6 +39,32 @@ public static partial class ProjectRules
         rule.Must(p => p is null || IsRelativeRepoPath(p))
             .WithMessage("Pipeline file must be a relative path inside the repository (no leading '/', no '..').");
 
+    public static IRuleBuilderOptions<T, AutoCancelSettings?> ValidAutoCancel<T>(this IRuleBuilder<T, AutoCancelSettings?> rule) =>
+        rule.Must(a => a?.Branches is null || TryParseAutoCancelBranches(a.Branches, out _))
+            .WithMessage("autoCancel.branches must be one of: non_default, all, none.");
+
+    public static bool TryParseAutoCancelBranches(string value, out AutoCancelBranches branches)
+    {
+        branches = value switch
+        {
+            "non_default" => AutoCancelBranches.NonDefault,
+            "all" => AutoCancelBranches.All,
+            "none" => AutoCancelBranches.None,
+            _ => (AutoCancelBranches)(-1),
+        };
+        return Enum.IsDefined(branches);
+    }
+
+    /// <summary>The project's auto-cancel setting with what <paramref name="given"/> changes.</summary>
+    public static void ApplyAutoCancel(Project project, AutoCancelSettings? given, DateTime now)
+    {
+        if (given is null) return;
+        var branches = given.Branches is null ? project.AutoCancelBranches
+            : TryParseAutoCancelBranches(given.Branches, out var parsed) ? parsed
+            : throw new ArgumentException($"Unknown autoCancel.branches '{given.Branches}'.");
+        project.SetAutoCancel(branches, given.PullRequests ?? project.AutoCancelPullRequests, now);
+    }
+
     public static bool TryParseForge(string value, out Forge forge) =>
         Enum.TryParse(value, ignoreCase: true, out forge) && Enum.IsDefined(forge) && !int.TryParse(value, out _);
 

@@ -25,6 +25,9 @@ public sealed record RunDto(
     /// <summary>For a cron run: the schedule that made it, and its name then.</summary>
     public Guid? ScheduleId { get; init; }
     public string? ScheduleName { get; init; }
+
+    /// <summary>Why Comet cancelled the run by itself: "superseded by run #N …" with the newer run's address.</summary>
+    public string? CancelReason { get; init; }
 }
 
 public sealed record JobDto(
@@ -38,7 +41,11 @@ public sealed record JobDto(
     DateTime? FinishedAt,
     string? Note,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<StepDto> Steps);
+    IReadOnlyList<StepDto> Steps)
+{
+    /// <summary>Why the job has not started yet (see <see cref="Runs.WaitingReason"/>); null once it runs or has ended.</summary>
+    public WaitingReason? WaitingReason { get; init; }
+}
 
 public sealed record StepDto(int Index, string Name, StepStatus Status, int? ExitCode, DateTime? StartedAt, DateTime? FinishedAt);
 
@@ -57,15 +64,19 @@ public sealed record RunSummaryDto(
 
 public static class RunMapping
 {
-    public static RunDto ToDto(this PipelineRun run, string projectSlug) => new(
+    public static RunDto ToDto(this PipelineRun run, string projectSlug, IReadOnlyDictionary<Guid, WaitingReason>? waiting = null) => new(
         run.Id, projectSlug, run.Number, run.Status, run.Event, run.Ref, run.Branch, run.Tag, run.Sha, run.CommitMessage,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
         run.Jobs.OrderBy(j => j.Position).ThenBy(j => j.Attempt).Select(j => new JobDto(
             j.Id, j.Name, j.Status, j.Attempt, j.AllowFailure, j.Needs, j.StartedAt, j.FinishedAt, j.Error, j.Warnings,
-            j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList()))
+            j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList())
+            {
+                WaitingReason = waiting?.GetValueOrDefault(j.Id),
+            })
             .ToList())
     {
         ScheduleId = run.ScheduleId,
         ScheduleName = run.ScheduleName,
+        CancelReason = run.CancelReason,
     };
 }

@@ -14,7 +14,13 @@ public sealed class RunLinkBehaviour<TRequest, TResponse>(IEnumerable<IPublicAdd
     {
         var response = await next();
         if (response is RunDto { Url: null } run && addresses.FirstOrDefault() is { } address)
-            return (TResponse)(object)(run with { Url = address.RunLink(run.Id) });
+            return (TResponse)(object)(run with { Url = address.RunLink(run.Id), Jobs = run.Jobs.Select(j => WithHolderLink(j, address)).ToList() });
         return response;
     }
+
+    /// <summary>A job waiting on a concurrency group links the run holding it.</summary>
+    private static JobDto WithHolderLink(JobDto job, IPublicAddress address) =>
+        job.WaitingReason is { HeldBy: { Url: null } holder } reason
+            ? job with { WaitingReason = reason with { HeldBy = holder with { Url = address.RunLink(holder.RunId) } } }
+            : job;
 }

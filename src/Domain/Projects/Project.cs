@@ -58,6 +58,27 @@ public sealed class Project
     /// <summary>Why the last delivery was refused, in words that do not depend on what the sender put in the body.</summary>
     public string? LastRejectionReason { get; private set; }
 
+    /// <summary>Which older runs a newer push cancels; see <see cref="AutoCancelBranches"/>.</summary>
+    public AutoCancelBranches AutoCancelBranches { get; private set; } = AutoCancelBranches.NonDefault;
+
+    /// <summary>A newer push to a pull request cancels that pull request's older runs still queued or running.</summary>
+    public bool AutoCancelPullRequests { get; private set; } = true;
+
+    public void SetAutoCancel(AutoCancelBranches branches, bool pullRequests, DateTime now)
+    {
+        AutoCancelBranches = branches;
+        AutoCancelPullRequests = pullRequests;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Whether a newer push of <paramref name="branch"/> cancels the branch's older runs.</summary>
+    public bool AutoCancelsBranch(string branch) => AutoCancelBranches switch
+    {
+        AutoCancelBranches.All => true,
+        AutoCancelBranches.NonDefault => branch != DefaultBranch,
+        _ => false,
+    };
+
     public void Update(string name, string repoUrl, string defaultBranch, Forge forge, string pipelineFile, DateTime now)
     {
         Name = name;
@@ -70,4 +91,15 @@ public sealed class Project
     }
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
+}
+
+/// <summary>
+/// Which branches' older runs a newer push cancels. The default branch is left alone by default: its runs are the
+/// project's record (a deploy, a release), and two merges in a row should both be built.
+/// </summary>
+public enum AutoCancelBranches
+{
+    NonDefault,
+    All,
+    None,
 }

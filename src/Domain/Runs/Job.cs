@@ -49,6 +49,18 @@ public sealed class Job
     public string? LeaseOwner { get; private set; }
     public DateTime? LeaseExpiresAt { get; private set; }
 
+    /// <summary>
+    /// The project-wide concurrency group the job belongs to (<c>concurrency:</c> in the pipeline file), as
+    /// "{project id}/{group}" so one index and one comparison find every job of the group across runs; null: none.
+    /// </summary>
+    public string? ConcurrencyKey { get; private set; }
+
+    /// <summary>At most this many jobs of <see cref="ConcurrencyKey"/> run at once (the claiming job's own limit counts).</summary>
+    public int? ConcurrencyLimit { get; private set; }
+
+    /// <summary>The group's name as the pipeline file wrote it.</summary>
+    public string? ConcurrencyGroup => ConcurrencyKey is { } key ? ConcurrencyGroups.NameOf(key) : null;
+
     /// <summary>Why the job ended in error, or a note on how it ended (timed out, cancelled).</summary>
     public string? Error { get; private set; }
     public DateTime? QueuedAt { get; private set; }
@@ -66,6 +78,14 @@ public sealed class Job
     {
         if (Warnings.Count < MaxWarnings) Warnings.Add(warning);
         else if (Warnings.Count == MaxWarnings) Warnings.Add("more warnings were dropped");
+    }
+
+    /// <summary>Puts the job in a concurrency group of its project: at most <paramref name="limit"/> of the group run at once.</summary>
+    public void JoinConcurrencyGroup(Guid projectId, string group, int limit)
+    {
+        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit), "A concurrency group lets at least one job run.");
+        ConcurrencyKey = ConcurrencyGroups.KeyOf(projectId, group);
+        ConcurrencyLimit = limit;
     }
 
     public bool CanRetry => Status == JobStatus.Failed && Attempt < MaxAttempts;
@@ -108,7 +128,10 @@ public sealed class Job
     public Job NextAttempt(DateTime now)
     {
         if (!CanRetry) throw new Common.DomainException($"Job '{Name}' cannot be retried: it is {Common.StatusName.Of(Status)} after attempt {Attempt} of {MaxAttempts}.");
-        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, MaxAttempts, Attempt + 1, Position);
+        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, MaxAttempts, Attempt + 1, Position)
+        {
+            ConcurrencyKey = ConcurrencyKey, ConcurrencyLimit = ConcurrencyLimit,
+        };
         next.MoveTo(JobStatus.Queued, now);
         return next;
     }
@@ -118,7 +141,10 @@ public sealed class Job
     {
         if (Status is not (JobStatus.Failed or JobStatus.Cancelled or JobStatus.Error or JobStatus.Skipped))
             throw new Common.DomainException($"Job '{Name}' is {Common.StatusName.Of(Status)}; only failed, cancelled, lost or skipped jobs are retried.");
-        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, Math.Max(MaxAttempts, Attempt + 1), Attempt + 1, Position);
+        var next = new Job(RunId, Name, Needs, AllowFailure, Spec, Math.Max(MaxAttempts, Attempt + 1), Attempt + 1, Position)
+        {
+            ConcurrencyKey = ConcurrencyKey, ConcurrencyLimit = ConcurrencyLimit,
+        };
         return next;
     }
 }

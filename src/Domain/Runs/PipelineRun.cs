@@ -51,6 +51,9 @@ public sealed class PipelineRun
 
     /// <summary>Why the run ended in <see cref="RunStatus.Error"/>.</summary>
     public string? Error { get; private set; }
+
+    /// <summary>Why Comet cancelled the run by itself (a newer push superseded it); null when a person cancelled it.</summary>
+    public string? CancelReason { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime? StartedAt { get; private set; }
     public DateTime? FinishedAt { get; private set; }
@@ -106,11 +109,16 @@ public sealed class PipelineRun
     }
 
     /// <summary>Cancels every job that has not finished, then the run. Running jobs are killed by their executor.</summary>
-    public void Cancel(DateTime now)
+    /// <param name="reason">Why, when Comet cancels on its own (a newer run superseded this one); it becomes each job's note too.</param>
+    public void Cancel(DateTime now, string? reason = null)
     {
         foreach (var job in CurrentJobs.Where(j => !JobTransitions.Table.IsTerminal(j.Status)))
-            job.MoveTo(JobStatus.Cancelled, now, "cancelled");
-        if (Status == RunStatus.Pending || Status == RunStatus.Running) MoveTo(RunStatus.Cancelled, now);
+            job.MoveTo(JobStatus.Cancelled, now, reason is null ? "cancelled" : $"cancelled: {reason}");
+        if (Status == RunStatus.Pending || Status == RunStatus.Running)
+        {
+            MoveTo(RunStatus.Cancelled, now);
+            CancelReason = reason;
+        }
     }
 
     public void MoveTo(RunStatus to, DateTime now)

@@ -21,18 +21,20 @@ internal static class ApiExamples
     {
         id = ProjectId, slug = "shop-api", name = "Shop API", repoUrl = "https://github.com/acme/shop-api.git", defaultBranch = "main",
         forge = "github", pipelineFile = ".comet.yml", createdAt = At, updatedAt = At,
+        autoCancel = new { branches = "non_default", pullRequests = true },
     };
 
     public static readonly object CreatedProject = new
     {
         id = ProjectId, slug = "shop-api", name = "Shop API", repoUrl = "https://github.com/acme/shop-api.git", defaultBranch = "main",
         forge = "github", pipelineFile = ".comet.yml", createdAt = At, updatedAt = At,
+        autoCancel = new { branches = "non_default", pullRequests = true },
         webhookSecret = "5f1d0c8e2b7a4d39a6c1e0f7b2d8c4a95f1d0c8e2b7a4d39a6c1e0f7b2d8c4a9",
     };
 
     public static readonly object ProjectPage = new { items = new[] { Project }, page = 1, pageSize = 20, totalCount = 1, totalPages = 1 };
 
-    public static readonly object UpdateProject = new { defaultBranch = "develop" };
+    public static readonly object UpdateProject = new { defaultBranch = "develop", autoCancel = new { branches = "all" } };
 
     public static readonly object TriggerRun = new { @ref = "main", variables = new Dictionary<string, string> { ["CONFIGURATION"] = "Release" } };
 

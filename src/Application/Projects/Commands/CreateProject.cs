@@ -24,6 +24,9 @@ public sealed record CreateProjectCommand : IRequest<CreatedProjectDto>
     public string? DefaultBranch { get; init; }
     public string? Forge { get; init; }
     public string? PipelineFile { get; init; }
+
+    /// <summary>Which older runs a newer push cancels; default: non-default branches and pull requests.</summary>
+    public AutoCancelSettings? AutoCancel { get; init; }
 }
 
 public sealed class CreateProjectValidator : AbstractValidator<CreateProjectCommand>
@@ -35,6 +38,7 @@ public sealed class CreateProjectValidator : AbstractValidator<CreateProjectComm
         RuleFor(c => c.DefaultBranch).ValidBranchName();
         RuleFor(c => c.Forge).ValidForge();
         RuleFor(c => c.PipelineFile).ValidPipelineFile();
+        RuleFor(c => c.AutoCancel).ValidAutoCancel();
     }
 }
 
@@ -52,6 +56,7 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock,
         var secret = RandomNumberGenerator.GetHexString(64, lowercase: true);
         var project = new Project(name, slug, repoUrl, request.DefaultBranch ?? "main", forge,
             request.PipelineFile ?? Project.DefaultPipelineFile, secret, clock.GetUtcNow().UtcDateTime);
+        ProjectRules.ApplyAutoCancel(project, request.AutoCancel, project.CreatedAt);
 
         db.Projects.Add(project);
         // Whoever creates a project owns it.
@@ -78,6 +83,7 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock,
             Id = project.Id, Slug = project.Slug, Name = project.Name, RepoUrl = project.RepoUrl,
             DefaultBranch = project.DefaultBranch, Forge = project.Forge, PipelineFile = project.PipelineFile,
             CreatedAt = project.CreatedAt, UpdatedAt = project.UpdatedAt, WebhookSecret = secret,
+            AutoCancel = new AutoCancelDto(project.AutoCancelBranches, project.AutoCancelPullRequests),
         };
     }
 

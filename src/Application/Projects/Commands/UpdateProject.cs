@@ -23,6 +23,9 @@ public sealed record UpdateProjectCommand : IRequest<ProjectDto>, IProjectReques
     public string? DefaultBranch { get; init; }
     public string? Forge { get; init; }
     public string? PipelineFile { get; init; }
+
+    /// <summary>Which older runs a newer push cancels; default: non-default branches and pull requests.</summary>
+    public AutoCancelSettings? AutoCancel { get; init; }
 }
 
 public sealed class UpdateProjectValidator : AbstractValidator<UpdateProjectCommand>
@@ -34,6 +37,7 @@ public sealed class UpdateProjectValidator : AbstractValidator<UpdateProjectComm
         RuleFor(c => c.DefaultBranch).ValidBranchName();
         RuleFor(c => c.Forge).ValidForge();
         RuleFor(c => c.PipelineFile).ValidPipelineFile();
+        RuleFor(c => c.AutoCancel).ValidAutoCancel();
     }
 }
 
@@ -59,6 +63,7 @@ public sealed class UpdateProjectHandler(ICometDbContext db, TimeProvider clock)
             request.Forge is null ? project.Forge : CreateProjectHandler.ParseForge(request.Forge),
             request.PipelineFile ?? project.PipelineFile,
             clock.GetUtcNow().UtcDateTime);
+        ProjectRules.ApplyAutoCancel(project, request.AutoCancel, project.UpdatedAt);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -133,6 +133,7 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         var definition = planned.Definition;
         var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, storedSpec, definition.Retry + 1);
         spec.AddStepsTo(job);
+        if (definition.Concurrency is { } concurrency) job.JoinConcurrencyGroup(run.ProjectId, concurrency.Group, concurrency.Limit);
 
         if (!TriggerFilter.Matches(definition.When, context))
             job.MoveTo(JobStatus.Skipped, now, "its when: conditions do not match this run");

@@ -10,7 +10,8 @@ namespace Comet.Application.Runs.Execution;
 /// skipped, what each run's status is, which queued job this node takes next, and what a restart
 /// found abandoned.
 /// </summary>
-public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IOptions<RunnerOptions> options, TimeProvider clock)
+public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcurrencyGroupLock groupLock, IOptions<RunnerOptions> options,
+    TimeProvider clock)
 {
     /// <summary>Moves waiting jobs on (queued or skipped) and brings run statuses up to date.</summary>
     /// <returns>How many jobs were queued.</returns>
@@ -82,28 +83,37 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IOption
     };
 
     /// <summary>
-    /// Takes the oldest queued job for this node. The queued → running change is one conditional
-    /// UPDATE, so when several nodes share a database exactly one of them gets each job.
+    /// Takes the oldest queued job for this node that its concurrency group lets run. The queued → running change is
+    /// one conditional UPDATE, so when several nodes share a database exactly one of them gets each job; for a job in
+    /// a group the same UPDATE counts the group's running jobs, under the group's lock, so no node starts one too many.
+    /// Jobs of a full group are passed over, so they never hold back the rest of the queue.
     /// </summary>
     public async Task<Guid?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         var candidates = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Queued)
+            .Where(j => j.ConcurrencyKey == null
+                        || db.Jobs.Count(o => o.ConcurrencyKey == j.ConcurrencyKey && o.Status == JobStatus.Running) < j.ConcurrencyLimit)
             .OrderBy(j => j.QueuedAt).ThenBy(j => j.Id)
-            .Select(j => j.Id)
+            .Select(j => new { j.Id, j.ConcurrencyKey })
             .Take(8)
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var leaseUntil = now + options.Value.LeaseDuration;
-        foreach (var id in candidates)
+        foreach (var candidate in candidates)
         {
-            var claimed = await db.Jobs
-                .Where(j => j.Id == id && j.Status == JobStatus.Queued)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Running)
-                    .SetProperty(j => j.StartedAt, now)
-                    .SetProperty(j => j.LeaseOwner, node.Id)
-                    .SetProperty(j => j.LeaseExpiresAt, leaseUntil), cancellationToken);
+            var id = candidate.Id;
+            var queued = db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Queued);
+            if (candidate.ConcurrencyKey is { } group)
+                queued = queued.Where(j => db.Jobs.Count(o => o.ConcurrencyKey == group && o.Status == JobStatus.Running) < j.ConcurrencyLimit);
+            Task<int> Claim() => queued.ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Running)
+                .SetProperty(j => j.StartedAt, now)
+                .SetProperty(j => j.LeaseOwner, node.Id)
+                .SetProperty(j => j.LeaseExpiresAt, leaseUntil), cancellationToken);
+            var claimed = candidate.ConcurrencyKey is { } key
+                ? await groupLock.WithLockAsync(key, Claim, cancellationToken)
+                : await Claim();
             if (claimed == 1) return id;
         }
         return null;

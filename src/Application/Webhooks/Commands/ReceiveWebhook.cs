@@ -31,7 +31,7 @@ public sealed record WebhookOutcome(string Outcome, string Detail, Guid? Deliver
 /// (a metric, and a counter on the project), not stored.
 /// </summary>
 public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, WebhookMetrics metrics, TimeProvider clock,
-    IEnumerable<IPublicAddress> publicAddress)
+    IEnumerable<IPublicAddress> publicAddress, SupersededRuns superseded)
     : IRequestHandler<ReceiveWebhookCommand, WebhookAnswer>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -72,7 +72,11 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
         {
             return await AnswerTheRaceLostAsync(forge, project.Id, delivery, cancellationToken);
         }
-        if (delivery.RunId is not null) dispatch.Notify();
+        if (delivery.RunId is { } runId)
+        {
+            await superseded.CancelOlderRunsAsync(runId, cancellationToken);
+            dispatch.Notify();
+        }
         return result;
     }
 

@@ -22,6 +22,10 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => new { j.RunId, j.Name, j.Attempt }).IsUnique();
         // The dispatcher looks for work by status.
         builder.HasIndex(j => j.Status);
+        // The claim counts the running jobs of a concurrency group; the group's name is read from its key.
+        builder.Property(j => j.ConcurrencyKey).HasMaxLength(140);
+        builder.HasIndex(j => new { j.ConcurrencyKey, j.Status });
+        builder.Ignore(j => j.ConcurrencyGroup);
 
         builder.HasMany(j => j.Steps).WithOne().HasForeignKey(s => s.JobId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(j => j.Steps).HasField("_steps");

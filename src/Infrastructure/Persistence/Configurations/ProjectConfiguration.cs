@@ -22,5 +22,6 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         builder.Property(p => p.PipelineFile).HasMaxLength(ProjectRules.MaxPipelineFileLength).IsRequired();
         builder.Property(p => p.WebhookSecret).HasMaxLength(128).IsRequired();
         builder.Property(p => p.LastRejectionReason).HasMaxLength(Project.MaxRejectionReasonLength);
+        builder.Property(p => p.AutoCancelBranches).HasConversion<SnakeCaseEnumConverter<AutoCancelBranches>>().HasMaxLength(16);
     }
 }
