@@ -28,15 +28,27 @@ public sealed class JobExecutor(
 {
     public async Task ExecuteAsync(Guid jobId, CancellationToken stopping)
     {
-        var plan = await recorder.LoadAsync(jobId, stopping);
-        var jobTimeout = plan.Spec.Timeout ?? options.Value.DefaultJobTimeout;
-
         using var cancel = runningJobs.Register(jobId, stopping);
-        using var timeout = new CancellationTokenSource(jobTimeout);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
         using var heartbeatStop = new CancellationTokenSource();
         using var finishing = new CancellationTokenSource();
+        // The claim set the lease: keep it from here on, before loading the plan, whose first query can take a second
+        // on a busy machine (a one-second lease lapsed there once).
         var heartbeat = lease.KeepAsync(jobId, cancel, finishing.Token, heartbeatStop.Token);
+        JobPlan plan;
+        try
+        {
+            plan = await recorder.LoadAsync(jobId, stopping);
+        }
+        catch
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            runningJobs.Unregister(jobId);
+            throw;
+        }
+        var jobTimeout = plan.Spec.Timeout ?? options.Value.DefaultJobTimeout;
+        using var timeout = new CancellationTokenSource(jobTimeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
         bool TimedOut() => timeout.IsCancellationRequested && !cancel.IsCancellationRequested;
         IJobEnvironment? place = null;
         try
