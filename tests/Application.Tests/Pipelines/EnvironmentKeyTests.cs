@@ -59,7 +59,7 @@ public sealed class EnvironmentKeyTests
             Error(9, 18, "'environment' in job 'c' has no 'name'; write e.g. {name: production, url: https://example.com}"),
             Error(9, 47, "unknown key 'owner' in 'environment' in job 'c'"),
             Error(12, 18, "'environment' in job 'd' must be an environment name (e.g. production) or a mapping {name: production, url: https://...}, not a list"),
-            Error(15, 41, "'url' in 'environment' in job 'e' must be an absolute http:// or https:// address of at most 2048 characters, not '/relative/path'"),
+            Error(15, 42, "'url' in 'environment' in job 'e' must be an absolute http:// or https:// address of at most 2048 characters, not '/relative/path'"),
             Error(18, 18, "'environment' in job 'f' must be an environment name of 1 to 64 letters, digits and - _ ., not '" + new string('a', 65) + "'"),
         }));
     }
