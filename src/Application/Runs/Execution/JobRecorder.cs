@@ -2,7 +2,6 @@ using Comet.Application.Common;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Pipelines;
 using Comet.Application.Secrets;
-using Comet.Domain.Common;
 using Comet.Domain.Environments;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
@@ -67,7 +66,7 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate g
             db.Deployments.Add(new Deployment(environmentId, plan.Project.Id, plan.Run, plan.Job, wanted.Url, Now()));
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or DomainException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Job {JobId}: its deployment to {Environment} could not be recorded", plan.Job.Id, wanted.Name);
             await AddWarningsAsync(plan.Job.Id, [$"the deployment to '{wanted.Name}' could not be recorded: {ex.Message}"]);
