@@ -39,7 +39,13 @@ public sealed record JobDefinition(
 {
     /// <summary>The project-wide group this job queues in (<c>concurrency:</c>); null: none.</summary>
     public ConcurrencyDefinition? Concurrency { get; init; }
+
+    /// <summary>Where the job deploys (<c>environment:</c>); null: nowhere.</summary>
+    public EnvironmentDefinition? Environment { get; init; }
 }
+
+/// <summary>The environment a job deploys to, and optionally the absolute http(s) address where it can be seen.</summary>
+public sealed record EnvironmentDefinition(string Name, string? Url);
 
 /// <summary>A secret a job names: secret <see cref="Source"/> is given to its steps as variable <see cref="Variable"/>.</summary>
 public sealed record SecretReference(string Variable, string Source);

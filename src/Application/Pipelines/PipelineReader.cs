@@ -1,4 +1,5 @@
 using Comet.Application.Pipelines.Yaml;
+using Comet.Domain.Environments;
 using Comet.Domain.Runs;
 
 namespace Comet.Application.Pipelines;
@@ -10,14 +11,15 @@ namespace Comet.Application.Pipelines;
 internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions limits)
 {
     private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
-    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network", "secrets", "concurrency"];
-    private static readonly string[] NotImplementedJobKeys = ["environment", "approval", "services"];
+    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network", "secrets", "concurrency", "environment"];
+    private static readonly string[] NotImplementedJobKeys = ["approval", "services"];
     private static readonly string[] StepKeys = ["name", "run", "env", "timeout", "continue_on_error"];
     private static readonly string[] WhenKeys = ["event", "branch", "tag", "path"];
     private static readonly string[] ArtifactKeys = ["paths", "when", "expire_in"];
     private static readonly string[] ArtifactWhenValues = ["on_success", "on_failure", "always"];
     private static readonly string[] ReportKeys = ["junit", "coverage"];
     private static readonly string[] ConcurrencyKeys = ["group", "limit"];
+    private static readonly string[] EnvironmentKeys = ["name", "url"];
 
     // What users of other CI systems write out of habit; edit distance would not find these.
     private static readonly Dictionary<string, string> JobKeyHabits = new(StringComparer.OrdinalIgnoreCase)
@@ -231,6 +233,9 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                     job.Concurrency = ReadConcurrency(item, where);
                     job.ConcurrencyAt = item.Start;
                     break;
+                case "environment":
+                    job.Environment = ReadEnvironment(item, where);
+                    break;
                 default:
                     if (NotImplementedJobKeys.Contains(key))
                         diagnostics.Warning(keyNode.Start, $"'{key}' is accepted but not implemented yet; it has no effect");
@@ -428,6 +433,70 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                 diagnostics.Error(value.Start, $"{what} must be a group name (e.g. deploy-prod) or a mapping {{group: deploy-prod, limit: 1}}, not {value.Describe()}");
                 return null;
         }
+    }
+
+    /// <summary>
+    /// <c>environment: production</c> or <c>environment: {name: production, url: https://example.com}</c>, as in GitHub
+    /// Actions and GitLab. The name becomes part of API paths and secret scopes, so it is kept to a safe alphabet; the url
+    /// is shown to people as a link, so only absolute http(s) addresses are taken (never javascript: or file:).
+    /// </summary>
+    private EnvironmentDefinition? ReadEnvironment(YamlNode value, string where)
+    {
+        var what = $"'environment' {where}";
+        switch (value)
+        {
+            case YamlScalar { IsNull: false } scalar:
+                return EnvironmentName(scalar, what) is { } name ? new EnvironmentDefinition(name, null) : null;
+            case YamlMap map:
+                string? environment = null;
+                string? url = null;
+                var valid = true;
+                var inEnvironment = $"in {what}";
+                foreach (var (key, keyNode, item) in Entries(map, inEnvironment))
+                {
+                    switch (key)
+                    {
+                        case "name":
+                            environment = item is YamlScalar { IsNull: false } text ? EnvironmentName(text, $"'name' {inEnvironment}") : ReadString(item, $"'name' {inEnvironment}");
+                            valid &= environment is not null;
+                            break;
+                        case "url":
+                            url = item is YamlScalar { IsNull: false } address ? EnvironmentUrl(address, $"'url' {inEnvironment}") : ReadString(item, $"'url' {inEnvironment}");
+                            valid &= url is not null;
+                            break;
+                        default:
+                            UnknownKey(keyNode, inEnvironment, EnvironmentKeys, habits: null);
+                            break;
+                    }
+                }
+                if (environment is null && valid)
+                    diagnostics.Error(map.Start, $"{what} has no 'name'; write e.g. {{name: production, url: https://example.com}}");
+                return environment is null || !valid ? null : new EnvironmentDefinition(environment, url);
+            default:
+                diagnostics.Error(value.Start, $"{what} must be an environment name (e.g. production) or a mapping {{name: production, url: https://...}}, not {value.Describe()}");
+                return null;
+        }
+    }
+
+    private string? EnvironmentName(YamlScalar scalar, string what)
+    {
+        var name = scalar.Text;
+        if (DeploymentEnvironment.IsValidName(name)) return name;
+        var shown = name.Length <= 2 * DeploymentEnvironment.MaxNameLength && !name.Any(char.IsControl) ? $"'{name}'" : scalar.Describe();
+        diagnostics.Error(scalar.Start, $"{what} must be an environment name of 1 to {DeploymentEnvironment.MaxNameLength} letters, digits and - _ ., not {shown}");
+        return null;
+    }
+
+    private string? EnvironmentUrl(YamlScalar scalar, string what)
+    {
+        var text = scalar.Text;
+        if (text.Length <= DeploymentEnvironment.MaxUrlLength && !text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+            && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && uri.Host.Length > 0)
+            return text;
+        var shown = text.Length <= 200 && !text.Any(char.IsControl) ? $"'{text}'" : scalar.Describe();
+        diagnostics.Error(scalar.Start, $"{what} must be an absolute http:// or https:// address of at most {DeploymentEnvironment.MaxUrlLength} characters, not {shown}");
+        return null;
     }
 
     private string? GroupName(YamlScalar scalar, string what)
@@ -814,7 +883,8 @@ internal sealed class JobShape(string name, Position namePosition)
     public List<SecretReference> Secrets { get; set; } = [];
     public ConcurrencyDefinition? Concurrency { get; set; }
     public Position ConcurrencyAt { get; set; }
+    public EnvironmentDefinition? Environment { get; set; }
 
     public JobDefinition ToDefinition() => new(Name, Steps, Needs.Select(n => n.Name).ToList(), Stage?.Name, Matrix,
-        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network, Secrets) { Concurrency = Concurrency };
+        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network, Secrets) { Concurrency = Concurrency, Environment = Environment };
 }

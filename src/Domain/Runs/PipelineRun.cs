@@ -39,6 +39,12 @@ public sealed class PipelineRun
     /// </summary>
     public bool FromFork { get; private set; }
 
+    /// <summary>
+    /// Who caused the run, as far as Comet knows: the user of a manual run, or the forge login that pushed or opened
+    /// the pull request. Null for a cron run (its schedule says where it came from) and for runs made before it was kept.
+    /// </summary>
+    public string? TriggeredBy { get; private set; }
+
     /// <summary>Variables given with a manual run; they override the pipeline file's.</summary>
     public Dictionary<string, string> Variables { get; private set; } = [];
 
@@ -79,6 +85,11 @@ public sealed class PipelineRun
     }
 
     public void MarkFromFork() => FromFork = true;
+
+    public void CausedBy(string? who) =>
+        TriggeredBy = string.IsNullOrWhiteSpace(who) ? null : who.Length <= MaxTriggeredByLength ? who : who[..MaxTriggeredByLength];
+
+    public const int MaxTriggeredByLength = 200;
 
     /// <summary>Another run took this number while this one was being set up (not yet saved): take the next free one.</summary>
     public void Renumber(long number)

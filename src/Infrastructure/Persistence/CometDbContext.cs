@@ -1,3 +1,4 @@
+using Comet.Domain.Environments;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Application.Common.Interfaces;
@@ -33,6 +34,8 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<ScheduleSlot> ScheduleSlots => Set<ScheduleSlot>();
     public DbSet<Secret> Secrets => Set<Secret>();
     public DbSet<SecretKeyCheck> SecretKeyChecks => Set<SecretKeyCheck>();
+    public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
+    public DbSet<Deployment> Deployments => Set<Deployment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

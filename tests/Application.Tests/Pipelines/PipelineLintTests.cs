@@ -553,7 +553,6 @@ public sealed class PipelineLintTests
         Assert.That(result.Diagnostics, Is.EqualTo(new[]
         {
             Warning(3, 5, "'services' is accepted but not implemented yet; it has no effect"),
-            Warning(4, 5, "'environment' is accepted but not implemented yet; it has no effect"),
             Warning(5, 5, "'approval' is accepted but not implemented yet; it has no effect"),
         }));
     }

@@ -12,7 +12,6 @@ public sealed class PipelineParserTests
 
         Assert.That(result.Diagnostics, Is.EqualTo(new[]
         {
-            Warning(28, 5, "'environment' is accepted but not implemented yet; it has no effect"),
             Warning(29, 5, "'approval' is accepted but not implemented yet; it has no effect"),
         }));
         Assert.That(result.HasErrors, Is.False);
@@ -52,6 +51,7 @@ public sealed class PipelineParserTests
 
         var deploy = pipeline.Jobs[2];
         Assert.That(deploy.When.Single().Branches, Is.EqualTo(new[] { "main" }));
+        Assert.That(deploy.Environment, Is.EqualTo(new EnvironmentDefinition("production", null)));
         Assert.That(deploy.Needs, Is.EqualTo(new[] { "test" }));
     }
 

@@ -1,3 +1,4 @@
+using Comet.Domain.Environments;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Projects;
@@ -32,6 +33,8 @@ public interface ICometDbContext
     DbSet<ScheduleSlot> ScheduleSlots { get; }
     DbSet<Secret> Secrets { get; }
     DbSet<SecretKeyCheck> SecretKeyChecks { get; }
+    DbSet<DeploymentEnvironment> Environments { get; }
+    DbSet<Deployment> Deployments { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

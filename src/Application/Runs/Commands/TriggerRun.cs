@@ -42,7 +42,7 @@ public sealed class TriggerRunValidator : AbstractValidator<TriggerRunCommand>
     }
 }
 
-public sealed class TriggerRunHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch) : IRequestHandler<TriggerRunCommand, RunDto>
+public sealed class TriggerRunHandler(ICometDbContext db, RunPlanner planner, DispatchSignal dispatch, ICurrentUser currentUser) : IRequestHandler<TriggerRunCommand, RunDto>
 {
     public async Task<RunDto> Handle(TriggerRunCommand request, CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ public sealed class TriggerRunHandler(ICometDbContext db, RunPlanner planner, Di
         var trigger = new RunTrigger("manual", fullRef, request.Sha,
             Branch: fullRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? fullRef["refs/heads/".Length..] : null,
             Tag: fullRef.StartsWith("refs/tags/", StringComparison.Ordinal) ? fullRef["refs/tags/".Length..] : null,
-            Variables: request.Variables);
+            Variables: request.Variables, TriggeredBy: currentUser.Username);
 
         // A manual run always runs: the pipeline's when: filters are for events from the forge.
         var plan = await planner.PlanAsync(project, trigger, applyPipelineWhen: false, cancellationToken);

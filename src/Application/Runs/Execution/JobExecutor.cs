@@ -53,9 +53,11 @@ public sealed class JobExecutor(
         IJobEnvironment? place = null;
         try
         {
-            // Secrets first: a job refused one fails before its workspace exists, let alone a step. Jobs name no
-            // environment yet (environments are a feature of their own), so environment secrets are not given here.
-            var secrets = await recorder.ResolveSecretsAsync(plan, environment: null, stop.Token);
+            // A deployment is on record from the job's start, so even one refused its secrets shows as a failed deploy.
+            await recorder.DeploymentStartedAsync(plan);
+            // Secrets first: a job refused one fails before its workspace exists, let alone a step. The environment the
+            // job deploys to is the only one whose secrets it may use.
+            var secrets = await recorder.ResolveSecretsAsync(plan, plan.Spec.DeploysTo?.Name, stop.Token);
             var failure = secrets.Failure;
             if (failure is null) (place, failure) = await SetUpAsync(plan, stop.Token);
             var outcome = JobOutcome.Failed(failure);

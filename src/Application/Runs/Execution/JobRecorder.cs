@@ -1,6 +1,8 @@
 using Comet.Application.Common;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Pipelines;
 using Comet.Application.Secrets;
+using Comet.Domain.Environments;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +47,57 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate g
         {
             logger.LogError(ex, "Job {JobId}: its secrets could not be looked up", plan.Job.Id);
             return new JobSecretsOutcome([], $"the job's secrets could not be looked up: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A job that names an environment starts deploying: the environment is made on first use (its url updated when the
+    /// job gives one) and a running deployment is written. A failure here is a warning, not the job's end: the record is
+    /// bookkeeping, and the job's own status still tells whether it deployed.
+    /// </summary>
+    public async Task DeploymentStartedAsync(JobPlan plan)
+    {
+        if (plan.Spec.DeploysTo is not { } wanted) return;
+        try
+        {
+            var environmentId = await EnvironmentIdAsync(plan.Project.Id, wanted);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+            db.Deployments.Add(new Deployment(environmentId, plan.Project.Id, plan.Run, plan.Job, wanted.Url, Now()));
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Job {JobId}: its deployment to {Environment} could not be recorded", plan.Job.Id, wanted.Name);
+            await AddWarningsAsync(plan.Job.Id, [$"the deployment to '{wanted.Name}' could not be recorded: {ex.Message}"]);
+        }
+    }
+
+    /// <summary>The environment's id, made if new. Two jobs may make the same one at once: the unique index lets one insert win, the other reads it.</summary>
+    private async Task<Guid> EnvironmentIdAsync(Guid projectId, EnvironmentDefinition wanted)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+            var environment = await db.Environments.FirstOrDefaultAsync(e => e.ProjectId == projectId && e.Name == wanted.Name);
+            if (environment is not null)
+            {
+                if (wanted.Url is { } url && environment.Url != url)
+                    await db.Environments.Where(e => e.Id == environment.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Url, url));
+                return environment.Id;
+            }
+            environment = new DeploymentEnvironment(projectId, wanted.Name, wanted.Url, Now());
+            db.Environments.Add(environment);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                return environment.Id;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Made by another job meanwhile: read it on the next turn.
+            }
         }
     }
 
@@ -123,7 +176,14 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate g
             }
         }
         await db.SaveChangesAsync(CancellationToken.None);
+        if (spec.DeploysTo is not null && Deployment.StatusFor(job.Status) is { } ended)
+            await FinishDeploymentAsync(db, jobId, ended, job.FinishedAt ?? now);
     }
+
+    /// <summary>The job's open deployment takes its final status (a cancel from elsewhere included).</summary>
+    private static Task FinishDeploymentAsync(ICometDbContext db, Guid jobId, DeploymentStatus status, DateTime finishedAt) =>
+        db.Deployments.Where(d => d.JobId == jobId && d.Status == DeploymentStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status).SetProperty(d => d.FinishedAt, finishedAt), CancellationToken.None);
 
     /// <summary>
     /// Extends this node's lease on a running job; false when the job is no longer running here. Synchronous on

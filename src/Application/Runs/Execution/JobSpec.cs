@@ -7,7 +7,8 @@ namespace Comet.Application.Runs.Execution;
 /// <summary>
 /// What a job runs and keeps (steps, environment, timeout, report and artifact globs), fixed when the run is planned
 /// and stored with the job, so a retry runs the same. Of secrets only the names are kept: values are looked up when
-/// the job starts, so they are never in a job's row.
+/// the job starts, so they are never in a job's row. <see cref="DeploysTo"/> is the environment the job deploys to (a deployment is
+/// recorded when it starts, and that environment's secrets are its to use).
 /// </summary>
 public sealed record JobSpec(
     IReadOnlyList<StepSpec> Steps,
@@ -16,7 +17,8 @@ public sealed record JobSpec(
     ReportDefinition? Reports = null,
     ArtifactDefinition? Artifacts = null,
     bool Network = true,
-    IReadOnlyList<SecretReference>? Secrets = null)
+    IReadOnlyList<SecretReference>? Secrets = null,
+    EnvironmentDefinition? DeploysTo = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

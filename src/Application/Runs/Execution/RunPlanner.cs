@@ -28,6 +28,7 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         var run = new PipelineRun(project.Id, await NextNumberAsync(project.Id, cancellationToken), trigger.Event, trigger.Ref, trigger.Sha, now);
         run.Describe(trigger.Branch, trigger.Tag, trigger.CommitMessage, trigger.Variables);
         if (trigger.FromFork) run.MarkFromFork();
+        run.CausedBy(trigger.TriggeredBy);
 
         string sha;
         try
@@ -125,7 +126,8 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
             definition.Reports,
             definition.Artifacts,
             definition.Network,
-            definition.Secrets is { Count: > 0 } secrets ? secrets : null);
+            definition.Secrets is { Count: > 0 } secrets ? secrets : null,
+            definition.Environment);
     }
 
     private static void AddJob(PipelineRun run, PlannedJob planned, JobSpec spec, string storedSpec, TriggerContext context, DateTime now)

@@ -1,4 +1,5 @@
 using Comet.Application.Common.Interfaces;
+using Comet.Domain.Environments;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -140,6 +141,11 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
             job.MoveTo(JobStatus.Error, now, reason);
         }
         await db.SaveChangesAsync(cancellationToken);
+        // A lost deploy job's deployment ends with it; left running it would look like a deploy still in progress.
+        var lostIds = lost.Select(j => j.Id).ToList();
+        if (lostIds.Count > 0)
+            await db.Deployments.Where(d => lostIds.Contains(d.JobId) && d.Status == DeploymentStatus.Running)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.Status, DeploymentStatus.Error).SetProperty(d => d.FinishedAt, now), cancellationToken);
         if (lost.Count > 0) await PromoteAsync(cancellationToken);
         return lost.Count;
     }

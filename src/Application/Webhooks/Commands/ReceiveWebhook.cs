@@ -168,7 +168,8 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
             FetchRef: forgeEvent.FetchRef,
             CommitMessage: forgeEvent.CommitMessage,
             ChangedFiles: forgeEvent.ChangedFiles,
-            FromFork: forgeEvent.Kind == ForgeEventKind.PullRequest && forgeEvent.FromFork);
+            FromFork: forgeEvent.Kind == ForgeEventKind.PullRequest && forgeEvent.FromFork,
+            TriggeredBy: forgeEvent.Sender);
         var plan = await planner.PlanAsync(project, trigger, applyPipelineWhen: true, cancellationToken);
         if (plan.Run is null)
             return Answer(delivery, 202, "ignored", plan.NotTriggeredReason ?? "the pipeline does not run for this event");
