@@ -56,7 +56,7 @@ public sealed class PipelineErrorTests : PipelineTestBase
         var result = await LintAsync("""
             jobs:
               deploy:
-                environment: production
+                services: [postgres]
                 steps:
                   - run: ./deploy.sh
             """);
@@ -65,7 +65,7 @@ public sealed class PipelineErrorTests : PipelineTestBase
         Assert.That(result.GetProperty("errors").GetArrayLength(), Is.Zero);
         var warning = result.GetProperty("warnings").EnumerateArray().Single();
         Assert.That((warning.GetProperty("line").GetInt32(), warning.GetProperty("column").GetInt32()), Is.EqualTo((3, 5)));
-        Assert.That(warning.GetProperty("message").GetString(), Does.Contain("environment"));
+        Assert.That(warning.GetProperty("message").GetString(), Does.Contain("services"));
     }
 
     [Test]
