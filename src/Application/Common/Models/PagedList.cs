@@ -42,3 +42,20 @@ public static class Paging
     public static IRuleBuilderOptions<T, long> ValidPageSize<T>(this IRuleBuilder<T, long> rule) =>
         rule.InclusiveBetween(1, MaxPageSize).WithMessage(PageSizeRange);
 }
+
+/// <summary>A query for one page of a list; <see cref="PagedQueryValidator{T}"/> checks both numbers.</summary>
+public abstract record PagedQuery
+{
+    public long Page { get; init; } = 1;
+    public long PageSize { get; init; } = Paging.DefaultPageSize;
+}
+
+/// <summary>Every paged list refuses the same out-of-range page and page size with the same words.</summary>
+public abstract class PagedQueryValidator<T> : AbstractValidator<T> where T : PagedQuery
+{
+    protected PagedQueryValidator()
+    {
+        RuleFor(q => q.Page).ValidPage();
+        RuleFor(q => q.PageSize).ValidPageSize();
+    }
+}

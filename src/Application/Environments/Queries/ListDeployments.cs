@@ -12,24 +12,15 @@ namespace Comet.Application.Environments.Queries;
 
 /// <summary>An environment's deployments, newest first.</summary>
 [RequiresProjectRole(ProjectRole.Viewer)]
-public sealed record ListDeploymentsQuery : IRequest<PagedList<DeploymentDto>>, IProjectRequest
+public sealed record ListDeploymentsQuery : PagedQuery, IRequest<PagedList<DeploymentDto>>, IProjectRequest
 {
     string? IProjectRequest.ProjectSlug => Slug;
 
     public string Slug { get; init; } = "";
     public string Environment { get; init; } = "";
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListDeploymentsValidator : AbstractValidator<ListDeploymentsQuery>
-{
-    public ListDeploymentsValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListDeploymentsValidator : PagedQueryValidator<ListDeploymentsQuery>;
 
 public sealed class ListDeploymentsHandler(ICometDbContext db) : IRequestHandler<ListDeploymentsQuery, PagedList<DeploymentDto>>
 {

@@ -12,23 +12,14 @@ namespace Comet.Application.Environments.Queries;
 
 /// <summary>A project's environments by name, each with its current (latest successful) and latest deployment.</summary>
 [RequiresProjectRole(ProjectRole.Viewer)]
-public sealed record ListEnvironmentsQuery : IRequest<PagedList<EnvironmentDto>>, IProjectRequest
+public sealed record ListEnvironmentsQuery : PagedQuery, IRequest<PagedList<EnvironmentDto>>, IProjectRequest
 {
     string? IProjectRequest.ProjectSlug => Slug;
 
     public string Slug { get; init; } = "";
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListEnvironmentsValidator : AbstractValidator<ListEnvironmentsQuery>
-{
-    public ListEnvironmentsValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListEnvironmentsValidator : PagedQueryValidator<ListEnvironmentsQuery>;
 
 public sealed class ListEnvironmentsHandler(ICometDbContext db) : IRequestHandler<ListEnvironmentsQuery, PagedList<EnvironmentDto>>
 {

@@ -21,24 +21,15 @@ public sealed record AuditEventDto
 
 /// <summary>The audit log, newest first, filtered by user (name), action and time.</summary>
 [RequiresAdmin]
-public sealed record ListAuditEventsQuery : IRequest<PagedList<AuditEventDto>>
+public sealed record ListAuditEventsQuery : PagedQuery, IRequest<PagedList<AuditEventDto>>
 {
     public string? User { get; init; }
     public string? Action { get; init; }
     public DateTime? From { get; init; }
     public DateTime? To { get; init; }
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListAuditEventsValidator : AbstractValidator<ListAuditEventsQuery>
-{
-    public ListAuditEventsValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListAuditEventsValidator : PagedQueryValidator<ListAuditEventsQuery>;
 
 public sealed class ListAuditEventsHandler(ICometDbContext db) : IRequestHandler<ListAuditEventsQuery, PagedList<AuditEventDto>>
 {

@@ -9,20 +9,11 @@ namespace Comet.Application.Projects.Queries;
 
 /// <summary>Projects in name order (ignoring case, the same on every database), one page at a time.</summary>
 [RequiresSignIn]
-public sealed record ListProjectsQuery : IRequest<PagedList<ProjectDto>>
+public sealed record ListProjectsQuery : PagedQuery, IRequest<PagedList<ProjectDto>>
 {
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListProjectsValidator : AbstractValidator<ListProjectsQuery>
-{
-    public ListProjectsValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListProjectsValidator : PagedQueryValidator<ListProjectsQuery>;
 
 /// <remarks>Admins see every project, other users the ones they are members of.</remarks>
 public sealed class ListProjectsHandler(ICometDbContext db, ICurrentUser user) : IRequestHandler<ListProjectsQuery, PagedList<ProjectDto>>

@@ -14,7 +14,7 @@ namespace Comet.Application.Runs.Queries;
 
 /// <summary>A project's runs, newest first, optionally only one status, branch or event.</summary>
 [RequiresProjectRole(ProjectRole.Viewer)]
-public sealed record ListRunsQuery : IRequest<PagedList<RunSummaryDto>>, IProjectRequest
+public sealed record ListRunsQuery : PagedQuery, IRequest<PagedList<RunSummaryDto>>, IProjectRequest
 {
     string? IProjectRequest.ProjectSlug => Slug;
 
@@ -22,18 +22,14 @@ public sealed record ListRunsQuery : IRequest<PagedList<RunSummaryDto>>, IProjec
     public string? Status { get; init; }
     public string? Branch { get; init; }
     public string? Event { get; init; }
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListRunsValidator : AbstractValidator<ListRunsQuery>
+public sealed class ListRunsValidator : PagedQueryValidator<ListRunsQuery>
 {
     private static readonly string[] Statuses = Enum.GetValues<RunStatus>().Select(StatusName.Of).ToArray();
 
     public ListRunsValidator()
     {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
         RuleFor(q => q.Branch).PlainDisplayText();
         RuleFor(q => q.Status).Must(s => s is null || Statuses.Contains(s))
             .WithMessage($"Status must be one of: {string.Join(", ", Statuses)}.");

@@ -11,23 +11,14 @@ namespace Comet.Application.Schedules.Queries;
 
 /// <summary>A project's schedules by name, each with its next fire times.</summary>
 [RequiresProjectRole(ProjectRole.Viewer)]
-public sealed record ListSchedulesQuery : IRequest<PagedList<ScheduleDto>>, IProjectRequest
+public sealed record ListSchedulesQuery : PagedQuery, IRequest<PagedList<ScheduleDto>>, IProjectRequest
 {
     string? IProjectRequest.ProjectSlug => Slug;
 
     public string Slug { get; init; } = "";
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListSchedulesValidator : AbstractValidator<ListSchedulesQuery>
-{
-    public ListSchedulesValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListSchedulesValidator : PagedQueryValidator<ListSchedulesQuery>;
 
 public sealed class ListSchedulesHandler(ICometDbContext db, TimeProvider clock) : IRequestHandler<ListSchedulesQuery, PagedList<ScheduleDto>>
 {

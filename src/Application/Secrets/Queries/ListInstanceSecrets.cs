@@ -9,20 +9,11 @@ namespace Comet.Application.Secrets.Queries;
 
 /// <summary>The instance's secrets by name, never by value (admins).</summary>
 [RequiresAdmin]
-public sealed record ListInstanceSecretsQuery : IRequest<PagedList<SecretDto>>
+public sealed record ListInstanceSecretsQuery : PagedQuery, IRequest<PagedList<SecretDto>>
 {
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListInstanceSecretsValidator : AbstractValidator<ListInstanceSecretsQuery>
-{
-    public ListInstanceSecretsValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListInstanceSecretsValidator : PagedQueryValidator<ListInstanceSecretsQuery>;
 
 public sealed class ListInstanceSecretsHandler(ICometDbContext db) : IRequestHandler<ListInstanceSecretsQuery, PagedList<SecretDto>>
 {

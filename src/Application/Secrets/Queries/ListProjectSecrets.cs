@@ -14,23 +14,14 @@ namespace Comet.Application.Secrets.Queries;
 /// value (viewers may list them). Where names clash the narrower scope wins; each is listed, so a user sees which.
 /// </summary>
 [RequiresProjectRole(ProjectRole.Viewer)]
-public sealed record ListProjectSecretsQuery : IRequest<PagedList<SecretDto>>, IProjectRequest
+public sealed record ListProjectSecretsQuery : PagedQuery, IRequest<PagedList<SecretDto>>, IProjectRequest
 {
     public string Slug { get; init; } = "";
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 
     string? IProjectRequest.ProjectSlug => Slug;
 }
 
-public sealed class ListProjectSecretsValidator : AbstractValidator<ListProjectSecretsQuery>
-{
-    public ListProjectSecretsValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListProjectSecretsValidator : PagedQueryValidator<ListProjectSecretsQuery>;
 
 public sealed class ListProjectSecretsHandler(ICometDbContext db) : IRequestHandler<ListProjectSecretsQuery, PagedList<SecretDto>>
 {

@@ -14,23 +14,14 @@ public sealed record DeliveryDto(Guid Id, string Forge, string? DeliveryId, stri
 
 /// <summary>Every webhook delivery a project received, newest first, with what came of it.</summary>
 [RequiresProjectRole(ProjectRole.Viewer)]
-public sealed record ListDeliveriesQuery : IRequest<PagedList<DeliveryDto>>, IProjectRequest
+public sealed record ListDeliveriesQuery : PagedQuery, IRequest<PagedList<DeliveryDto>>, IProjectRequest
 {
     string? IProjectRequest.ProjectSlug => Slug;
 
     public string Slug { get; init; } = "";
-    public long Page { get; init; } = 1;
-    public long PageSize { get; init; } = Paging.DefaultPageSize;
 }
 
-public sealed class ListDeliveriesValidator : AbstractValidator<ListDeliveriesQuery>
-{
-    public ListDeliveriesValidator()
-    {
-        RuleFor(q => q.Page).ValidPage();
-        RuleFor(q => q.PageSize).ValidPageSize();
-    }
-}
+public sealed class ListDeliveriesValidator : PagedQueryValidator<ListDeliveriesQuery>;
 
 public sealed class ListDeliveriesHandler(ICometDbContext db) : IRequestHandler<ListDeliveriesQuery, PagedList<DeliveryDto>>
 {
