@@ -15,6 +15,22 @@ public sealed record EnvironmentDto
 
     /// <summary>The latest deployment of any status (running, failed…); the same as <see cref="Current"/> when that one is the latest.</summary>
     public DeploymentDto? Latest { get; init; }
+
+    /// <summary>The rules a deploy here must pass (all off until a maintainer sets them).</summary>
+    public required EnvironmentProtectionDto Protection { get; init; }
+}
+
+/// <summary>An environment's protection rules as the API shows and takes them.</summary>
+public sealed record EnvironmentProtectionDto(
+    int RequiredApprovals,
+    IReadOnlyList<string> Branches,
+    IReadOnlyList<string> Tags,
+    bool AllowSelfApproval,
+    string? ApprovalTimeout,
+    bool DeployLock)
+{
+    public static EnvironmentProtectionDto From(DeploymentEnvironment e) => new(e.RequiredApprovals, e.Branches, e.Tags, e.AllowSelfApproval,
+        e.ApprovalTimeout is { } t ? Pipelines.DurationParser.Format(t) : null, e.DeployLock);
 }
 
 public sealed record DeploymentDto

@@ -42,6 +42,12 @@ public sealed record JobDefinition(
 
     /// <summary>Where the job deploys (<c>environment:</c>); null: nowhere.</summary>
     public EnvironmentDefinition? Environment { get; init; }
+
+    /// <summary><c>when: manual</c>: the job waits for someone to start it, like GitLab's manual jobs.</summary>
+    public bool Manual { get; init; }
+
+    /// <summary><c>approval: required</c>: the job waits for a maintainer's approval.</summary>
+    public bool ApprovalRequired { get; init; }
 }
 
 /// <summary>The environment a job deploys to, and optionally the absolute http(s) address where it can be seen.</summary>

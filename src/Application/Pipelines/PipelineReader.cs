@@ -11,8 +11,8 @@ namespace Comet.Application.Pipelines;
 internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions limits)
 {
     private static readonly string[] TopLevelKeys = ["when", "variables", "stages", "jobs"];
-    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network", "secrets", "concurrency", "environment"];
-    private static readonly string[] NotImplementedJobKeys = ["approval", "services"];
+    private static readonly string[] JobKeys = ["steps", "needs", "stage", "matrix", "timeout", "retry", "allow_failure", "artifacts", "reports", "variables", "when", "network", "secrets", "concurrency", "environment", "approval"];
+    private static readonly string[] NotImplementedJobKeys = ["services"];
     private static readonly string[] StepKeys = ["name", "run", "env", "timeout", "continue_on_error"];
     private static readonly string[] WhenKeys = ["event", "branch", "tag", "path"];
     private static readonly string[] ArtifactKeys = ["paths", "when", "expire_in"];
@@ -220,8 +220,14 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                 case "variables":
                     job.Variables = ReadVariables(item, $"'variables' {where}");
                     break;
+                case "when" when item is YamlScalar { Text: "manual" }:
+                    job.Manual = true;
+                    break;
                 case "when":
                     job.When = ReadWhen(item, where);
+                    break;
+                case "approval":
+                    job.ApprovalRequired = ReadApproval(item, where);
                     break;
                 case "network":
                     job.Network = ReadNetwork(item, where);
@@ -435,6 +441,14 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
         }
     }
 
+    /// <summary><c>approval: required</c>: the job waits for a maintainer's approval (<c>none</c>, the default, does not).</summary>
+    private bool ReadApproval(YamlNode value, string where)
+    {
+        if (value is YamlScalar { Text: "required" or "none" } scalar) return scalar.Text == "required";
+        diagnostics.Error(value.Start, $"'approval' {where} must be 'required' or 'none', not {value.Describe()}");
+        return false;
+    }
+
     /// <summary>
     /// <c>environment: production</c> or <c>environment: {name: production, url: https://example.com}</c>, as in GitHub
     /// Actions and GitLab. The name becomes part of API paths and secret scopes, so it is kept to a safe alphabet; the url
@@ -615,8 +629,9 @@ internal sealed class PipelineReader(DiagnosticList diagnostics, PipelineOptions
                 }
                 return rules;
             default:
+                var manual = where.StartsWith("in job", StringComparison.Ordinal) ? ", or 'manual'" : "";
                 diagnostics.Error(value.Start,
-                    $"'when' {where} must be a mapping of filters (event, branch, tag, path) or a list of them, not {value.Describe()}");
+                    $"'when' {where} must be a mapping of filters (event, branch, tag, path) or a list of them{manual}, not {value.Describe()}");
                 return [];
         }
     }
@@ -884,7 +899,12 @@ internal sealed class JobShape(string name, Position namePosition)
     public ConcurrencyDefinition? Concurrency { get; set; }
     public Position ConcurrencyAt { get; set; }
     public EnvironmentDefinition? Environment { get; set; }
+    public bool Manual { get; set; }
+    public bool ApprovalRequired { get; set; }
 
     public JobDefinition ToDefinition() => new(Name, Steps, Needs.Select(n => n.Name).ToList(), Stage?.Name, Matrix,
-        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network, Secrets) { Concurrency = Concurrency, Environment = Environment };
+        Timeout, Retry, AllowFailure, Artifacts, Variables, When, Reports, Network, Secrets)
+    {
+        Concurrency = Concurrency, Environment = Environment, Manual = Manual, ApprovalRequired = ApprovalRequired,
+    };
 }

@@ -12,7 +12,7 @@ namespace Comet.Application.Runs;
 public static class QueueExplainer
 {
     public static async Task<IReadOnlyDictionary<Guid, WaitingReason>> ExplainAsync(ICometDbContext db, PipelineRun run,
-        CancellationToken cancellationToken)
+        ILookup<Guid, JobApproval>? approvals, CancellationToken cancellationToken)
     {
         var reasons = new Dictionary<Guid, WaitingReason>();
         var current = run.CurrentJobs.ToDictionary(j => j.Name);
@@ -21,7 +21,7 @@ public static class QueueExplainer
             var reason = job.Status switch
             {
                 JobStatus.Created or JobStatus.Waiting => NeedsNotDone(job, current),
-                JobStatus.WaitingForApproval => new WaitingReason(WaitingKinds.Approval, "waiting for approval"),
+                JobStatus.WaitingForApproval => ForApproval(job, run, approvals?[job.Id].ToList() ?? []),
                 JobStatus.Queued => await InQueueAsync(db, job, cancellationToken),
                 _ => null,
             };
@@ -39,11 +39,35 @@ public static class QueueExplainer
         return new WaitingReason(WaitingKinds.Needs, detail) { Needs = pending };
     }
 
+    /// <summary>
+    /// How many approvals it has and needs, who may give them (roles; never a list of people), who may not (the run's
+    /// author, where the rules say so), and until when it waits.
+    /// </summary>
+    private static WaitingReason ForApproval(Job job, PipelineRun run, IReadOnlyList<JobApproval> given)
+    {
+        var approvedBy = given.Where(a => a.Approved).Select(a => a.Username).ToList();
+        var who = job.ApprovalByMaintainers ? "maintainers and owners of the project" : "developers, maintainers and owners of the project";
+        if (!job.SelfApprovalAllowed && run.TriggeredBy is { } author) who += $", except {author}, who triggered the run";
+        var detail = job.Manual && !job.ApprovalByMaintainers
+            ? $"manual job: waiting for someone to start it ({who} may, with POST …/approve)"
+            : $"waiting for approval{(job.EnvironmentName is { } env ? $" to deploy to '{env}'" : "")}: {approvedBy.Count} of {job.ApprovalsRequired} given"
+              + (approvedBy.Count > 0 ? $" (by {string.Join(", ", approvedBy)})" : "") + $"; {who} may approve";
+        if (job.ApprovalDeadline is { } deadline) detail += $"; it fails if not approved by {deadline:yyyy-MM-dd HH:mm:ss} UTC";
+        return new WaitingReason(WaitingKinds.Approval, detail)
+        {
+            ApprovalsGiven = approvedBy.Count, ApprovalsRequired = job.ApprovalsRequired, ApprovedBy = approvedBy,
+            Approvers = job.ApprovalByMaintainers ? "maintainers" : "developers",
+            ExceptUser = job.SelfApprovalAllowed ? null : run.TriggeredBy, Deadline = job.ApprovalDeadline,
+        };
+    }
+
     private static async Task<WaitingReason> InQueueAsync(ICometDbContext db, Job job, CancellationToken cancellationToken)
     {
         if (job.ConcurrencyKey is { } key && job.ConcurrencyLimit is { } limit
             && await GroupHolderAsync(db, job, key, limit, cancellationToken) is { } held)
             return held;
+        if (job.DeployLockKey is { } lockKey && await DeployLockHolderAsync(db, job, lockKey, cancellationToken) is { } locked)
+            return locked;
 
         // Ahead: every queued job (of any project) a free slot would take first; the count only, never which. Jobs queued
         // in the same instant (a run's first jobs) are ordered by id, as the claim orders them.
@@ -89,6 +113,25 @@ public static class QueueExplainer
             ? $"concurrency group '{group}' (limit {limit}) is held by run #{holder.Number} (job '{holder.Name}')"
             : $"concurrency group '{group}' (limit {limit}): run #{holder.Number} (job '{holder.Name}') is ahead of it in the group's queue";
         return new WaitingReason(WaitingKinds.Concurrency, detail) { Group = group, Limit = limit, HeldBy = heldBy };
+    }
+
+    /// <summary>The environment's deploy lock is held: names the run whose deploy is running there.</summary>
+    private static async Task<WaitingReason?> DeployLockHolderAsync(ICometDbContext db, Job job, string lockKey, CancellationToken cancellationToken)
+    {
+        var holder = await (
+                from j in db.Jobs.AsNoTracking()
+                join r in db.Runs.AsNoTracking() on j.RunId equals r.Id
+                where j.DeployLockKey == lockKey && j.Status == JobStatus.Running && j.Id != job.Id
+                orderby j.StartedAt
+                select new { j.Id, j.Name, j.Status, RunId = r.Id, r.Number })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (holder is null) return null;
+        return new WaitingReason(WaitingKinds.DeployLock,
+            $"the deploy lock of environment '{job.EnvironmentName}' is held: run #{holder.Number} (job '{holder.Name}') is deploying there")
+        {
+            HeldBy = new WaitingHolder(holder.RunId, holder.Number, holder.Id, holder.Name, Domain.Common.StatusName.Of(holder.Status)),
+            Environment = job.EnvironmentName,
+        };
     }
 
     /// <summary>The order the databases give ids (SQLite compares the stored text, PostgreSQL the bytes: the same order).</summary>

@@ -28,6 +28,9 @@ public sealed record RunDto(
 
     /// <summary>Why Comet cancelled the run by itself: "superseded by run #N …" with the newer run's address.</summary>
     public string? CancelReason { get; init; }
+
+    /// <summary>Who caused the run: the user of a manual run, or the forge login that pushed; null for a cron run.</summary>
+    public string? TriggeredBy { get; init; }
 }
 
 public sealed record JobDto(
@@ -45,7 +48,22 @@ public sealed record JobDto(
 {
     /// <summary>Why the job has not started yet (see <see cref="Runs.WaitingReason"/>); null once it runs or has ended.</summary>
     public WaitingReason? WaitingReason { get; init; }
+
+    /// <summary>The environment the job deploys to (<c>environment:</c>); null: none.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary><c>when: manual</c>: the job waits for someone to start it (POST …/approve).</summary>
+    public bool Manual { get; init; }
+
+    /// <summary>While or after waiting for approval: how many approvals start it, and until when it waits.</summary>
+    public int? ApprovalsRequired { get; init; }
+    public DateTime? ApprovalDeadline { get; init; }
+
+    /// <summary>Every approval and rejection given to this attempt, oldest first.</summary>
+    public IReadOnlyList<ApprovalDto> Approvals { get; init; } = [];
 }
+
+public sealed record ApprovalDto(string User, bool Approved, string? Comment, DateTime At);
 
 public sealed record StepDto(int Index, string Name, StepStatus Status, int? ExitCode, DateTime? StartedAt, DateTime? FinishedAt);
 
@@ -64,7 +82,8 @@ public sealed record RunSummaryDto(
 
 public static class RunMapping
 {
-    public static RunDto ToDto(this PipelineRun run, string projectSlug, IReadOnlyDictionary<Guid, WaitingReason>? waiting = null) => new(
+    public static RunDto ToDto(this PipelineRun run, string projectSlug, IReadOnlyDictionary<Guid, WaitingReason>? waiting = null,
+        ILookup<Guid, JobApproval>? approvals = null) => new(
         run.Id, projectSlug, run.Number, run.Status, run.Event, run.Ref, run.Branch, run.Tag, run.Sha, run.CommitMessage,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
         run.Jobs.OrderBy(j => j.Position).ThenBy(j => j.Attempt).Select(j => new JobDto(
@@ -72,11 +91,18 @@ public static class RunMapping
             j.Steps.OrderBy(s => s.Index).Select(s => new StepDto(s.Index, s.Name, s.Status, s.ExitCode, s.StartedAt, s.FinishedAt)).ToList())
             {
                 WaitingReason = waiting?.GetValueOrDefault(j.Id),
+                Environment = j.EnvironmentName,
+                Manual = j.Manual,
+                ApprovalsRequired = j.ApprovalsRequired > 0 ? j.ApprovalsRequired : null,
+                ApprovalDeadline = j.ApprovalDeadline,
+                Approvals = approvals is null ? [] : approvals[j.Id].OrderBy(a => a.CreatedAt)
+                    .Select(a => new ApprovalDto(a.Username, a.Approved, a.Comment, a.CreatedAt)).ToList(),
             })
             .ToList())
     {
         ScheduleId = run.ScheduleId,
         ScheduleName = run.ScheduleName,
         CancelReason = run.CancelReason,
+        TriggeredBy = run.TriggeredBy,
     };
 }

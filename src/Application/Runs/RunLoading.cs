@@ -25,6 +25,7 @@ internal static class RunLoading
     public static async Task<RunDto> ToDtoAsync(this PipelineRun run, ICometDbContext db, CancellationToken cancellationToken)
     {
         var slug = await db.Projects.Where(p => p.Id == run.ProjectId).Select(p => p.Slug).FirstAsync(cancellationToken);
-        return run.ToDto(slug, await QueueExplainer.ExplainAsync(db, run, cancellationToken));
+        var approvals = (await db.JobApprovals.AsNoTracking().Where(a => a.RunId == run.Id).ToListAsync(cancellationToken)).ToLookup(a => a.JobId);
+        return run.ToDto(slug, await QueueExplainer.ExplainAsync(db, run, approvals, cancellationToken), approvals);
     }
 }

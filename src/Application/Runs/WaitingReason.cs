@@ -19,9 +19,20 @@ public sealed record WaitingReason(string Kind, string Detail)
 
     /// <summary>runner_slot: 1 for the next job a free runner slot takes, 2 after it, and so on.</summary>
     public int? Position { get; init; }
+
+    /// <summary>approval: approvals given and needed, by whom so far, who may give them (maintainers or developers and up), who may not, and the deadline.</summary>
+    public int? ApprovalsGiven { get; init; }
+    public int? ApprovalsRequired { get; init; }
+    public IReadOnlyList<string>? ApprovedBy { get; init; }
+    public string? Approvers { get; init; }
+    public string? ExceptUser { get; init; }
+    public DateTime? Deadline { get; init; }
+
+    /// <summary>deploy_lock: the environment whose lock is held (the holder is in <see cref="HeldBy"/>).</summary>
+    public string? Environment { get; init; }
 }
 
-/// <summary>A job of this project that holds (or is ahead in) a concurrency group.</summary>
+/// <summary>A job of this project that holds (or is ahead in) a concurrency group, or holds an environment's deploy lock.</summary>
 /// <param name="Status">running, or queued when it is ahead in the group's queue.</param>
 public sealed record WaitingHolder(Guid RunId, long RunNumber, Guid JobId, string Job, string Status)
 {
@@ -29,10 +40,7 @@ public sealed record WaitingHolder(Guid RunId, long RunNumber, Guid JobId, strin
     public string? Url { get; init; }
 }
 
-/// <summary>
-/// The kinds of <see cref="WaitingReason"/>. Approvals and deploy locks have their kinds here already, so their
-/// features add how they explain themselves in <see cref="QueueExplainer"/> without changing the answer's shape.
-/// </summary>
+/// <summary>The kinds of <see cref="WaitingReason"/>.</summary>
 public static class WaitingKinds
 {
     public const string Needs = "needs";

@@ -61,6 +61,35 @@ public sealed class Job
     /// <summary>The group's name as the pipeline file wrote it.</summary>
     public string? ConcurrencyGroup => ConcurrencyKey is { } key ? ConcurrencyGroups.NameOf(key) : null;
 
+    /// <summary>The environment the job deploys to (<c>environment:</c>), for its rules, approvals and lock; null: none.</summary>
+    public string? EnvironmentName { get; private set; }
+
+    /// <summary><c>when: manual</c>: the job waits for someone to start it.</summary>
+    public bool Manual { get; private set; }
+
+    /// <summary><c>approval: required</c>: the job waits for a maintainer's approval, whatever its environment says.</summary>
+    public bool ApprovalRequired { get; private set; }
+
+    /// <summary>
+    /// Set when the job starts waiting for approval, from the rules then in force: how many distinct approvals start it,
+    /// whether the run's author may give one, and when it gives up ("approval timed out").
+    /// </summary>
+    public int ApprovalsRequired { get; private set; }
+    public bool SelfApprovalAllowed { get; private set; }
+
+    /// <summary>Approvals need a maintainer (approval rules); a plain manual job may be started by any developer.</summary>
+    public bool ApprovalByMaintainers { get; private set; }
+    public DateTime? ApprovalDeadline { get; private set; }
+
+    /// <summary>
+    /// "{project id}/{environment}" while the job deploys to an environment with a deploy lock: at most one job of a key
+    /// runs at once. Null: no lock.
+    /// </summary>
+    public string? DeployLockKey { get; private set; }
+
+    /// <summary>Whether anything must happen before the job may queue: a person's click or approval, or an environment's rules.</summary>
+    public bool IsGated => Manual || ApprovalRequired || EnvironmentName is not null;
+
     /// <summary>Why the job ended in error, or a note on how it ended (timed out, cancelled).</summary>
     public string? Error { get; private set; }
     public DateTime? QueuedAt { get; private set; }
@@ -86,6 +115,32 @@ public sealed class Job
         if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit), "A concurrency group lets at least one job run.");
         ConcurrencyKey = ConcurrencyGroups.KeyOf(projectId, group);
         ConcurrencyLimit = limit;
+    }
+
+    /// <summary>Records what the pipeline file says must happen before the job may start.</summary>
+    public void Gate(string? environment, bool manual, bool approvalRequired)
+    {
+        EnvironmentName = environment;
+        Manual = manual;
+        ApprovalRequired = approvalRequired;
+    }
+
+    /// <summary>The job waits for <paramref name="approvals"/> distinct approvals (at least one), until <paramref name="deadline"/> if given.</summary>
+    public void AwaitApproval(int approvals, bool selfApprovalAllowed, bool byMaintainers, DateTime? deadline, DateTime now)
+    {
+        if (approvals < 1) throw new ArgumentOutOfRangeException(nameof(approvals), "A job waiting for approval needs at least one.");
+        MoveTo(JobStatus.WaitingForApproval, now);
+        ApprovalsRequired = approvals;
+        SelfApprovalAllowed = selfApprovalAllowed;
+        ApprovalByMaintainers = byMaintainers;
+        ApprovalDeadline = deadline;
+    }
+
+    /// <summary>Queues the job; under its environment's deploy lock when <paramref name="lockKey"/> is given.</summary>
+    public void Queue(DateTime now, string? lockKey)
+    {
+        MoveTo(JobStatus.Queued, now);
+        DeployLockKey = lockKey;
     }
 
     public bool CanRetry => Status == JobStatus.Failed && Attempt < MaxAttempts;
@@ -128,11 +183,13 @@ public sealed class Job
     public Job NextAttempt(DateTime now)
     {
         if (!CanRetry) throw new Common.DomainException($"Job '{Name}' cannot be retried: it is {Common.StatusName.Of(Status)} after attempt {Attempt} of {MaxAttempts}.");
+        // Approved once, retried on its own: the retry keeps the approval and the lock, as GitLab's retries do.
         var next = new Job(RunId, Name, Needs, AllowFailure, Spec, MaxAttempts, Attempt + 1, Position)
         {
             ConcurrencyKey = ConcurrencyKey, ConcurrencyLimit = ConcurrencyLimit,
+            EnvironmentName = EnvironmentName, Manual = Manual, ApprovalRequired = ApprovalRequired,
         };
-        next.MoveTo(JobStatus.Queued, now);
+        next.Queue(now, DeployLockKey);
         return next;
     }
 
@@ -141,9 +198,11 @@ public sealed class Job
     {
         if (Status is not (JobStatus.Failed or JobStatus.Cancelled or JobStatus.Error or JobStatus.Skipped))
             throw new Common.DomainException($"Job '{Name}' is {Common.StatusName.Of(Status)}; only failed, cancelled, lost or skipped jobs are retried.");
+        // A person's retry goes through the gates again: the rules, approvals and lock as they are now.
         var next = new Job(RunId, Name, Needs, AllowFailure, Spec, Math.Max(MaxAttempts, Attempt + 1), Attempt + 1, Position)
         {
             ConcurrencyKey = ConcurrencyKey, ConcurrencyLimit = ConcurrencyLimit,
+            EnvironmentName = EnvironmentName, Manual = Manual, ApprovalRequired = ApprovalRequired,
         };
         return next;
     }

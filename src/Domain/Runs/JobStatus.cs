@@ -23,10 +23,12 @@ public enum JobStatus
 public static class JobTransitions
 {
     public static readonly TransitionTable<JobStatus> Table = new("job",
-        (JobStatus.Created, [JobStatus.Waiting, JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled]),
-        (JobStatus.Waiting, [JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled]),
-        (JobStatus.WaitingForApproval, [JobStatus.Queued, JobStatus.Skipped, JobStatus.Cancelled]),
-        (JobStatus.Queued, [JobStatus.Running, JobStatus.Cancelled]),
+        // → Failed before running: the environment's rules refuse the run's ref, or an approval was refused or timed out.
+        (JobStatus.Created, [JobStatus.Waiting, JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled, JobStatus.Failed]),
+        (JobStatus.Waiting, [JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled, JobStatus.Failed]),
+        (JobStatus.WaitingForApproval, [JobStatus.Queued, JobStatus.Skipped, JobStatus.Cancelled, JobStatus.Failed]),
+        // Queued → Skipped: a newer run's deploy to the same locked environment makes this older one outdated.
+        (JobStatus.Queued, [JobStatus.Running, JobStatus.Cancelled, JobStatus.Skipped]),
         // Running → Queued: the worker holding the job lost its lease and the job goes back to the queue.
         (JobStatus.Running, [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Queued, JobStatus.Error]));
 }

@@ -36,6 +36,7 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<SecretKeyCheck> SecretKeyChecks => Set<SecretKeyCheck>();
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
     public DbSet<Deployment> Deployments => Set<Deployment>();
+    public DbSet<JobApproval> JobApprovals => Set<JobApproval>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -11,12 +11,13 @@ namespace Comet.Infrastructure.Persistence;
 /// </summary>
 internal sealed class ConcurrencyGroupLock(CometDbContext db) : IConcurrencyGroupLock
 {
-    public async Task<T> WithLockAsync<T>(string groupKey, Func<Task<T>> claim, CancellationToken cancellationToken)
+    public async Task<T> WithLockAsync<T>(IReadOnlyList<string> keys, Func<Task<T>> claim, CancellationToken cancellationToken)
     {
         if (!db.Database.IsNpgsql()) return await claim();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({groupKey}, 0))", cancellationToken);
+        foreach (var key in keys.Distinct().Order(StringComparer.Ordinal))
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);
         var result = await claim();
         await transaction.CommitAsync(cancellationToken);
         return result;

@@ -38,6 +38,8 @@ internal static class ApiExamples
 
     public static readonly object TriggerRun = new { @ref = "main", variables = new Dictionary<string, string> { ["CONFIGURATION"] = "Release" } };
 
+    public static readonly object ApprovalComment = new { comment = "Release notes checked; go ahead." };
+
     public static readonly object Run = new
     {
         id = RunId, projectSlug = "shop-api", number = 42, status = "running", @event = "manual", @ref = "refs/heads/main", branch = "main",

@@ -1,5 +1,6 @@
 using Comet.Application.Common.Models;
 using Comet.Application.Environments;
+using Comet.Application.Environments.Commands;
 using Comet.Application.Environments.Queries;
 using Comet.Orchestrator.Infrastructure;
 using MediatR;
@@ -22,6 +23,17 @@ public static class EnvironmentEndpoints
                 + "success, failed, cancelled, error). page starts at 1 (at most 1000000), pageSize is 1–100 (default 20).")
             .WithResponseExample(StatusCodes.Status200OK, Examples.EnvironmentPage)
             .ProducesValidationProblem();
+        environments.MapPut("/{name}", Protect).WithName("ProtectEnvironment")
+            .WithSummary("Set an environment's protection rules (made if no job has named it yet); fields left out go back to their defaults.")
+            .WithDescription("Maintainers and owners. requiredApprovals (0–10, default 0): distinct approvals a deploying job needs before "
+                + "it starts (maintainers, owners and admins give them with POST /api/v1/runs/{id}/jobs/{jobId}/approve). allowSelfApproval "
+                + "(default false): whether whoever triggered the run may be one of them. branches / tags: glob patterns (main, release/*, "
+                + "v*) of the refs that may deploy here; empty both: any ref. A job of another ref fails before it starts, saying why — it "
+                + "never runs without the environment's secrets. approvalTimeout (e.g. 30m, 2h, 1d; default none): a deploy still waiting "
+                + "then fails with 'approval timed out'. deployLock (default false): one deployment here at a time; a newer run's deploy "
+                + "makes an older one still waiting skip, with a note naming the newer run. url: where the environment can be seen.")
+            .WithRequestExample(Examples.Protect).WithResponseExample(StatusCodes.Status200OK, Examples.Protected)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         environments.MapGet("/{name}/deployments", Deployments).WithName("ListDeployments")
             .WithSummary("An environment's deployments, newest first: run, job, commit, ref, who triggered it, status, start and finish.")
             .WithDescription("Viewers and up. A deployment is written when a job that names the environment starts, and takes the "
@@ -34,6 +46,9 @@ public static class EnvironmentEndpoints
     private static async Task<Ok<PagedList<EnvironmentDto>>> List(string slug, IMediator mediator, CancellationToken ct,
         long page = 1, long pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListEnvironmentsQuery { Slug = slug, Page = page, PageSize = pageSize }, ct));
+
+    private static async Task<Ok<EnvironmentDto>> Protect(string slug, string name, ProtectEnvironmentCommand? body, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send((body ?? new ProtectEnvironmentCommand()) with { Slug = slug, Name = name }, ct));
 
     private static async Task<Ok<PagedList<DeploymentDto>>> Deployments(string slug, string name, IMediator mediator, CancellationToken ct,
         long page = 1, long pageSize = Paging.DefaultPageSize) =>
@@ -52,9 +67,22 @@ public static class EnvironmentEndpoints
             url = "https://shop.example.com", status = "success", startedAt = At, finishedAt = At.AddSeconds(48),
         };
 
+        private static readonly object Protection = new
+        {
+            requiredApprovals = 1, branches = new[] { "main" }, tags = new[] { "v*" }, allowSelfApproval = false, approvalTimeout = "2h", deployLock = true,
+        };
+
+        public static readonly object Protect = Protection;
+
+        public static readonly object Protected = new
+        {
+            name = "production", url = "https://shop.example.com", createdAt = At.AddDays(-30), current = Deployment, latest = Deployment,
+            protection = Protection,
+        };
+
         public static readonly object EnvironmentPage = new
         {
-            items = new[] { new { name = "production", url = "https://shop.example.com", createdAt = At.AddDays(-30), current = Deployment, latest = Deployment } },
+            items = new[] { Protected },
             page = 1, pageSize = 20, totalCount = 1, totalPages = 1,
         };
 

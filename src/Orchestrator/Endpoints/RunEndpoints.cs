@@ -48,6 +48,21 @@ public static class RunEndpoints
                 + "n+1 with the same commit. 409 while the run is still going or when nothing failed.")
             .WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.QueuedRun)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapPost("/{id:guid}/jobs/{jobId:guid}/approve", Approve).WithName("ApproveJob")
+            .WithSummary("Approve a job waiting for approval, or start a `when: manual` job; optional {comment}.")
+            .WithDescription("A deploy that an environment's requiredApprovals or `approval: required` holds needs maintainers (or "
+                + "admins); a plain manual job, any developer. Each person decides once per attempt; the job queues when it has the "
+                + "approvals it needs. 403 when the environment refuses self-approval and you triggered the run, or your role is too "
+                + "low; 409 when the job is not waiting for approval or you already decided. The answer is the run as it is now.")
+            .WithRequestExample(ApiExamples.ApprovalComment).WithResponseExample(StatusCodes.Status200OK, ApiExamples.Run)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapPost("/{id:guid}/jobs/{jobId:guid}/reject", Reject).WithName("RejectJob")
+            .WithSummary("Reject a job waiting for approval; optional {comment}. A deploy then fails, a manual job is skipped.")
+            .WithDescription("The same roles as approve; the run's author may reject. The job's note says who rejected it and why.")
+            .WithRequestExample(ApiExamples.ApprovalComment).WithResponseExample(StatusCodes.Status200OK, ApiExamples.Run)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         runs.MapGet("/{id:guid}/jobs/{jobId:guid}/steps/{index:int}/log", Log).WithName("GetStepLog")
             .WithSummary("A step's log from a byte offset; with follow=true, Server-Sent Events until the step ends.")
             .WithDescription("Plain: text/plain from byte offset (default 0), whole lines only, so offset + the bytes received is where "
@@ -75,6 +90,12 @@ public static class RunEndpoints
 
     private static async Task<Ok<RunDto>> Get(Guid id, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new GetRunQuery(id), ct));
+
+    private static async Task<Ok<RunDto>> Approve(Guid id, Guid jobId, DecideApprovalCommand? body, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send((body ?? new DecideApprovalCommand()) with { RunId = id, JobId = jobId, Approve = true }, ct));
+
+    private static async Task<Ok<RunDto>> Reject(Guid id, Guid jobId, DecideApprovalCommand? body, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send((body ?? new DecideApprovalCommand()) with { RunId = id, JobId = jobId, Approve = false }, ct));
 
     private static async Task<Ok<RunDto>> Cancel(Guid id, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new CancelRunCommand(id), ct));

@@ -35,6 +35,7 @@ public interface ICometDbContext
     DbSet<SecretKeyCheck> SecretKeyChecks { get; }
     DbSet<DeploymentEnvironment> Environments { get; }
     DbSet<Deployment> Deployments { get; }
+    DbSet<JobApproval> JobApprovals { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

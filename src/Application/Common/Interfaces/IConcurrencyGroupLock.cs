@@ -8,6 +8,9 @@ namespace Comet.Application.Common.Interfaces;
 /// </summary>
 public interface IConcurrencyGroupLock
 {
-    /// <summary>Runs <paramref name="claim"/> on the scope's context while holding the lock of <paramref name="groupKey"/>.</summary>
-    Task<T> WithLockAsync<T>(string groupKey, Func<Task<T>> claim, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs <paramref name="claim"/> on the scope's context while holding the locks of <paramref name="keys"/> (a job's
+    /// concurrency group and its environment's deploy lock), taken in one order everywhere so two claims never deadlock.
+    /// </summary>
+    Task<T> WithLockAsync<T>(IReadOnlyList<string> keys, Func<Task<T>> claim, CancellationToken cancellationToken);
 }

@@ -26,30 +26,14 @@ public sealed class ListEnvironmentsHandler(ICometDbContext db) : IRequestHandle
     public async Task<PagedList<EnvironmentDto>> Handle(ListEnvironmentsQuery request, CancellationToken cancellationToken)
     {
         var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
-        var page = await PagedList<EnvironmentRow>.CreateAsync(
-            db.Environments.AsNoTracking().Where(e => e.ProjectId == projectId).OrderBy(e => e.Name)
-                .Select(e => new EnvironmentRow(e.Id, e.Name, e.Url, e.CreatedAt)),
+        var page = await PagedList<DeploymentEnvironment>.CreateAsync(
+            db.Environments.AsNoTracking().Where(e => e.ProjectId == projectId).OrderBy(e => e.Name),
             request.Page, request.PageSize, cancellationToken);
 
         // Two small indexed reads per environment on one page (at most 100): simpler than a window query that SQLite and
         // PostgreSQL both plan well.
         var items = new List<EnvironmentDto>(page.Items.Count);
-        foreach (var environment in page.Items)
-        {
-            var deployments = db.Deployments.AsNoTracking().Where(d => d.EnvironmentId == environment.Id)
-                .OrderByDescending(d => d.StartedAt).ThenByDescending(d => d.Id);
-            var projection = DeploymentDto.Projection(environment.Name);
-            items.Add(new EnvironmentDto
-            {
-                Name = environment.Name,
-                Url = environment.Url,
-                CreatedAt = environment.CreatedAt,
-                Current = await deployments.Where(d => d.Status == DeploymentStatus.Success).Select(projection).FirstOrDefaultAsync(cancellationToken),
-                Latest = await deployments.Select(projection).FirstOrDefaultAsync(cancellationToken),
-            });
-        }
+        foreach (var environment in page.Items) items.Add(await EnvironmentReading.OneAsync(db, environment, cancellationToken));
         return new PagedList<EnvironmentDto>(items, page.Page, page.PageSize, page.TotalCount);
     }
-
-    private sealed record EnvironmentRow(Guid Id, string Name, string? Url, DateTime CreatedAt);
 }

@@ -32,8 +32,9 @@ public sealed class RetryRunHandler(ICometDbContext db, DispatchSignal dispatch,
         {
             var next = job.ManualRetry(now);
             JobSpec.Of(job).AddStepsTo(next);
-            // Jobs whose needs all passed (or are not retried) can start now; the rest wait for them.
-            next.MoveTo(next.Needs.Any(retriedNames.Contains) ? JobStatus.Waiting : JobStatus.Queued, now);
+            // Jobs whose needs all passed (or are not retried) can start now; the rest wait for them, and gated jobs go
+            // through their environment's rules and approvals again.
+            next.MoveTo(next.Needs.Any(retriedNames.Contains) || next.IsGated ? JobStatus.Waiting : JobStatus.Queued, now);
             run.AddAttempt(next);
             db.Jobs.Add(next);
         }

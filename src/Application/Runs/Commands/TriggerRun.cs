@@ -60,6 +60,6 @@ public sealed class TriggerRunHandler(ICometDbContext db, RunPlanner planner, Di
         db.Runs.Add(plan.Run!);
         await planner.SaveNewRunAsync(plan.Run!, cancellationToken);
         dispatch.Notify();
-        return plan.Run!.ToDto(project.Slug, await QueueExplainer.ExplainAsync(db, plan.Run!, cancellationToken));
+        return plan.Run!.ToDto(project.Slug, await QueueExplainer.ExplainAsync(db, plan.Run!, approvals: null, cancellationToken));
     }
 }

@@ -57,8 +57,10 @@ public sealed class JobExecutor(
             await recorder.DeploymentStartedAsync(plan);
             // Secrets first: a job refused one fails before its workspace exists, let alone a step. The environment the
             // job deploys to is the only one whose secrets it may use.
-            var secrets = await recorder.ResolveSecretsAsync(plan, plan.Spec.DeploysTo?.Name, stop.Token);
-            var failure = secrets.Failure;
+            // The environment's ref rules are checked again here: they may have changed since the job was queued.
+            var refusal = await recorder.DeployRefusalAsync(plan);
+            var secrets = refusal is null ? await recorder.ResolveSecretsAsync(plan, plan.Spec.DeploysTo?.Name, stop.Token) : JobSecretsOutcome.None;
+            var failure = refusal ?? secrets.Failure;
             if (failure is null) (place, failure) = await SetUpAsync(plan, stop.Token);
             var outcome = JobOutcome.Failed(failure);
             if (place is not null)

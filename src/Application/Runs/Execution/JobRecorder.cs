@@ -1,5 +1,6 @@
 using Comet.Application.Common;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Environments;
 using Comet.Application.Pipelines;
 using Comet.Application.Secrets;
 using Comet.Domain.Environments;
@@ -47,6 +48,28 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate g
         {
             logger.LogError(ex, "Job {JobId}: its secrets could not be looked up", plan.Job.Id);
             return new JobSecretsOutcome([], $"the job's secrets could not be looked up: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Why the environment the job deploys to refuses the run's ref now, or null. A lookup that fails refuses too: a
+    /// deploy whose rules cannot be read does not run.
+    /// </summary>
+    public async Task<string?> DeployRefusalAsync(JobPlan plan)
+    {
+        if (plan.Spec.DeploysTo is not { } wanted) return null;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
+            var environment = await db.Environments.AsNoTracking()
+                .FirstOrDefaultAsync(e => e.ProjectId == plan.Project.Id && e.Name == wanted.Name, CancellationToken.None);
+            return environment is null ? null : DeployGate.RefRefusal(environment, plan.Run);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Job {JobId}: the rules of environment {Environment} could not be read", plan.Job.Id, wanted.Name);
+            return $"the rules of environment '{wanted.Name}' could not be read: {ex.Message}";
         }
     }
 

@@ -136,11 +136,13 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         var job = run.AddJob(planned.Name, planned.Needs, definition.AllowFailure, storedSpec, definition.Retry + 1);
         spec.AddStepsTo(job);
         if (definition.Concurrency is { } concurrency) job.JoinConcurrencyGroup(run.ProjectId, concurrency.Group, concurrency.Limit);
+        job.Gate(definition.Environment?.Name, definition.Manual, definition.ApprovalRequired);
 
         if (!TriggerFilter.Matches(definition.When, context))
             job.MoveTo(JobStatus.Skipped, now, "its when: conditions do not match this run");
         else
-            job.MoveTo(planned.Needs.Count == 0 ? JobStatus.Queued : JobStatus.Waiting, now);
+            // A gated job waits even with no needs: the dispatcher applies its environment's rules and approvals first.
+            job.MoveTo(planned.Needs.Count == 0 && !job.IsGated ? JobStatus.Queued : JobStatus.Waiting, now);
     }
 
     private async Task<long> NextNumberAsync(Guid projectId, CancellationToken cancellationToken) =>

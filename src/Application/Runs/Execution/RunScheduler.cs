@@ -1,4 +1,5 @@
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Environments;
 using Comet.Domain.Environments;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,10 @@ namespace Comet.Application.Runs.Execution;
 public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcurrencyGroupLock groupLock, IOptions<RunnerOptions> options,
     TimeProvider clock)
 {
-    /// <summary>Moves waiting jobs on (queued or skipped) and brings run statuses up to date.</summary>
+    /// <summary>
+    /// Moves waiting jobs on (queued, skipped, or through their gates), fails approvals that timed out, skips deploys a
+    /// newer run made outdated, and brings run statuses up to date.
+    /// </summary>
     /// <returns>How many jobs were queued.</returns>
     public async Task<int> PromoteAsync(CancellationToken cancellationToken)
     {
@@ -22,21 +26,36 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
         var runs = await db.Runs
             .Where(r => r.Status == RunStatus.Pending || r.Status == RunStatus.Running)
             .Include(r => r.Jobs)
-            
             .ToListAsync(cancellationToken);
+        var environments = await EnvironmentsOfAsync(runs, cancellationToken);
+        var approvals = await ApprovalsOfWaitingAsync(runs, cancellationToken);
 
         var queued = 0;
         foreach (var run in runs)
         {
-            queued += PromoteJobs(run, now);
-            run.UpdateFromJobs(now);
+            DeploymentEnvironment? EnvironmentOf(Job job) =>
+                job.EnvironmentName is { } name ? environments.GetValueOrDefault((run.ProjectId, name)) : null;
+            queued += QueueApproved(run, approvals, EnvironmentOf, now);
+            TimeOutApprovals(run, now);
+            queued += PromoteJobs(run, EnvironmentOf, now);
         }
+        SkipOutdatedDeploys(runs, environments, now);
+        foreach (var run in runs) run.UpdateFromJobs(now);
         await db.SaveChangesAsync(cancellationToken);
         return queued;
     }
 
+    /// <summary>The environments the gated jobs of these runs deploy to, by project and name (absent: never configured or used).</summary>
+    private async Task<Dictionary<(Guid, string), DeploymentEnvironment>> EnvironmentsOfAsync(List<PipelineRun> runs, CancellationToken cancellationToken)
+    {
+        var projectIds = runs.Where(r => r.Jobs.Any(j => j.EnvironmentName is not null)).Select(r => r.ProjectId).Distinct().ToList();
+        if (projectIds.Count == 0) return [];
+        var rows = await db.Environments.AsNoTracking().Where(e => projectIds.Contains(e.ProjectId)).ToListAsync(cancellationToken);
+        return rows.ToDictionary(e => (e.ProjectId, e.Name));
+    }
+
     /// <summary>Decides waiting jobs until nothing changes, so a skip runs down a whole chain at once.</summary>
-    private static int PromoteJobs(PipelineRun run, DateTime now)
+    private static int PromoteJobs(PipelineRun run, Func<Job, DeploymentEnvironment?> environmentOf, DateTime now)
     {
         var queued = 0;
         bool changed;
@@ -59,13 +78,71 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
                 }
                 else if (needs.All(n => Passed(n!)))
                 {
-                    job.MoveTo(JobStatus.Queued, now);
+                    if (!job.IsGated) job.Queue(now, lockKey: null);
+                    else if (!DeployGate.Open(job, run, environmentOf(job), now)) { changed = true; continue; }
                     queued++;
                     changed = true;
                 }
             }
         } while (changed);
         return queued;
+    }
+
+    /// <summary>How many approvals each job waiting for approval has (those with none are absent).</summary>
+    private async Task<Dictionary<Guid, int>> ApprovalsOfWaitingAsync(List<PipelineRun> runs, CancellationToken cancellationToken)
+    {
+        var waiting = runs.SelectMany(r => r.CurrentJobs).Where(j => j.Status == JobStatus.WaitingForApproval).Select(j => j.Id).ToList();
+        if (waiting.Count == 0) return [];
+        return await db.JobApprovals.AsNoTracking().Where(a => a.Approved && waiting.Contains(a.JobId))
+            .GroupBy(a => a.JobId).Select(g => new { JobId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.JobId, g => g.Count, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues jobs whose approvals are complete. The approve request queues the job itself; this catches two approvals
+    /// given at the same moment, each of which counted only itself.
+    /// </summary>
+    private static int QueueApproved(PipelineRun run, Dictionary<Guid, int> approvals, Func<Job, DeploymentEnvironment?> environmentOf, DateTime now)
+    {
+        var queued = 0;
+        foreach (var job in run.CurrentJobs.Where(j => j.Status == JobStatus.WaitingForApproval && approvals.GetValueOrDefault(j.Id) >= j.ApprovalsRequired))
+        {
+            job.Queue(now, DeployGate.LockKeyOf(job, run, environmentOf(job)));
+            queued++;
+        }
+        return queued;
+    }
+
+    /// <summary>A job whose approval deadline passed fails, saying how many approvals it had.</summary>
+    private static void TimeOutApprovals(PipelineRun run, DateTime now)
+    {
+        foreach (var job in run.CurrentJobs.Where(j => j.Status == JobStatus.WaitingForApproval && j.ApprovalDeadline <= now))
+            job.MoveTo(JobStatus.Failed, now,
+                $"approval timed out: nobody approved it before {job.ApprovalDeadline:yyyy-MM-dd HH:mm:ss} UTC");
+    }
+
+    /// <summary>
+    /// Under an environment's deploy lock only the newest run's deploy is worth waiting for: older deploys of the same
+    /// project and environment still waiting (queued or for approval) are skipped, with a note naming the newer run.
+    /// A deploy already running is left alone; the lock makes the newer one wait for it.
+    /// </summary>
+    private static void SkipOutdatedDeploys(List<PipelineRun> runs, Dictionary<(Guid, string), DeploymentEnvironment> environments, DateTime now)
+    {
+        var waiting =
+            from run in runs
+            from job in run.CurrentJobs
+            where job.EnvironmentName is not null && job.Status is JobStatus.Queued or JobStatus.WaitingForApproval
+            let environment = environments.GetValueOrDefault((run.ProjectId, job.EnvironmentName!))
+            where environment is { DeployLock: true }
+            group (run, job) by (run.ProjectId, job.EnvironmentName) into deploys
+            select deploys.OrderByDescending(d => d.run.Number).ToList();
+        foreach (var deploys in waiting.Where(d => d.Count > 1))
+        {
+            var newest = deploys[0].run;
+            foreach (var (_, job) in deploys.Skip(1).Where(d => d.run.Id != newest.Id))
+                job.MoveTo(JobStatus.Skipped, now,
+                    $"skipped: run #{newest.Number} deploys to '{job.EnvironmentName}' after it (the environment's deploy lock keeps only the newest waiting deploy)");
+        }
     }
 
     // A failed allow_failure job lets its dependents go on, as in GitLab CI.
@@ -84,7 +161,7 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
     };
 
     /// <summary>
-    /// Takes the oldest queued job for this node that its concurrency group lets run. The queued → running change is
+    /// Takes the oldest queued job for this node that its concurrency group and its environment's deploy lock let run. The queued → running change is
     /// one conditional UPDATE, so when several nodes share a database exactly one of them gets each job; for a job in
     /// a group the same UPDATE counts the group's running jobs, under the group's lock, so no node starts one too many.
     /// Jobs of a full group are passed over, so they never hold back the rest of the queue.
@@ -95,8 +172,9 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
             .Where(j => j.Status == JobStatus.Queued)
             .Where(j => j.ConcurrencyKey == null
                         || db.Jobs.Count(o => o.ConcurrencyKey == j.ConcurrencyKey && o.Status == JobStatus.Running) < j.ConcurrencyLimit)
+            .Where(j => j.DeployLockKey == null || !db.Jobs.Any(o => o.DeployLockKey == j.DeployLockKey && o.Status == JobStatus.Running))
             .OrderBy(j => j.QueuedAt).ThenBy(j => j.Id)
-            .Select(j => new { j.Id, j.ConcurrencyKey })
+            .Select(j => new { j.Id, j.ConcurrencyKey, j.DeployLockKey })
             .Take(8)
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -107,13 +185,16 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
             var queued = db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Queued);
             if (candidate.ConcurrencyKey is { } group)
                 queued = queued.Where(j => db.Jobs.Count(o => o.ConcurrencyKey == group && o.Status == JobStatus.Running) < j.ConcurrencyLimit);
+            if (candidate.DeployLockKey is { } deployKey)
+                queued = queued.Where(j => !db.Jobs.Any(o => o.DeployLockKey == deployKey && o.Status == JobStatus.Running));
             Task<int> Claim() => queued.ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Running)
                 .SetProperty(j => j.StartedAt, now)
                 .SetProperty(j => j.LeaseOwner, node.Id)
                 .SetProperty(j => j.LeaseExpiresAt, leaseUntil), cancellationToken);
-            var claimed = candidate.ConcurrencyKey is { } key
-                ? await groupLock.WithLockAsync(key, Claim, cancellationToken)
+            string[] lockKeys = [.. new[] { candidate.ConcurrencyKey, candidate.DeployLockKey is { } d ? "deploy:" + d : null }.OfType<string>()];
+            var claimed = lockKeys.Length > 0
+                ? await groupLock.WithLockAsync(lockKeys, Claim, cancellationToken)
                 : await Claim();
             if (claimed == 1) return id;
         }

@@ -18,6 +18,30 @@ internal sealed class EnvironmentConfiguration : IEntityTypeConfiguration<Deploy
         // One row per project and name: two jobs naming a new environment at once make it once.
         builder.HasIndex(e => new { e.ProjectId, e.Name }).IsUnique();
         builder.Property(e => e.Url).HasMaxLength(DeploymentEnvironment.MaxUrlLength);
+        // Protection rules are read with the environment, never queried alone.
+        builder.Property(e => e.Branches).AsJson().IsRequired();
+        builder.Property(e => e.Tags).AsJson().IsRequired();
+        // Whole seconds in a bigint: both databases store and compare it alike (TimeSpan maps to interval vs text).
+        builder.Property(e => e.ApprovalTimeout).HasConversion(
+            t => t.HasValue ? (long?)(long)t.Value.TotalSeconds : null,
+            s => s.HasValue ? TimeSpan.FromSeconds(s.Value) : null);
+        builder.Ignore(e => e.IsProtected);
+    }
+}
+
+internal sealed class JobApprovalConfiguration : IEntityTypeConfiguration<JobApproval>
+{
+    public void Configure(EntityTypeBuilder<JobApproval> builder)
+    {
+        builder.ToTable("job_approvals");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.HasOne<Job>().WithMany().HasForeignKey(a => a.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(a => a.Username).HasMaxLength(255).IsRequired();
+        builder.Property(a => a.Comment).HasMaxLength(JobApproval.MaxCommentLength);
+        // One decision per person and job attempt: two clicks at once cannot count twice.
+        builder.HasIndex(a => new { a.JobId, a.UserId }).IsUnique();
+        builder.HasIndex(a => a.RunId);
     }
 }
 

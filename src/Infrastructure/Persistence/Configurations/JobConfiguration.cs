@@ -26,6 +26,11 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.ConcurrencyKey).HasMaxLength(140);
         builder.HasIndex(j => new { j.ConcurrencyKey, j.Status });
         builder.Ignore(j => j.ConcurrencyGroup);
+        builder.Property(j => j.EnvironmentName).HasMaxLength(64);
+        // The claim looks for a running job holding the environment's deploy lock.
+        builder.Property(j => j.DeployLockKey).HasMaxLength(120);
+        builder.HasIndex(j => new { j.DeployLockKey, j.Status });
+        builder.Ignore(j => j.IsGated);
 
         builder.HasMany(j => j.Steps).WithOne().HasForeignKey(s => s.JobId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(j => j.Steps).HasField("_steps");
