@@ -37,6 +37,33 @@ public class JobAttemptTests
     }
 
     [Test]
+    public void An_approved_deploys_automatic_retry_keeps_its_gate_and_lock_and_a_persons_retry_goes_through_the_gate_again()
+    {
+        var run = Make.Run();
+        var first = run.AddJob("deploy", [], allowFailure: false, spec: "{\"steps\":[]}", maxAttempts: 2);
+        first.Gate("production", manual: false, approvalRequired: true);
+        first.MoveTo(JobStatus.Waiting, Now);
+        first.AwaitApproval(1, selfApprovalAllowed: false, byMaintainers: true, deadline: null, Now);
+        first.Queue(Now, "lock-key");
+        first.MoveTo(JobStatus.Running, Now);
+        first.MoveTo(JobStatus.Failed, Now);
+
+        var automatic = first.NextAttempt(Now);
+        automatic.MoveTo(JobStatus.Running, Now);
+        automatic.MoveTo(JobStatus.Failed, Now);
+        var byPerson = automatic.ManualRetry(Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((automatic.Status, automatic.DeployLockKey, automatic.EnvironmentName, automatic.IsGated),
+                Is.EqualTo((JobStatus.Failed, "lock-key", "production", true)));
+            Assert.That((byPerson.Status, byPerson.DeployLockKey, byPerson.EnvironmentName, byPerson.ApprovalRequired),
+                Is.EqualTo((JobStatus.Created, (string?)null, "production", true)), "re-gated: the rules as they are when it is promoted");
+            Assert.Throws<ArgumentOutOfRangeException>(() => Make.Job().AwaitApproval(0, true, false, null, Now));
+        });
+    }
+
+    [Test]
     public void The_last_attempt_cannot_be_retried_automatically()
     {
         var run = Make.Run();

@@ -9,10 +9,12 @@ public class JobTransitionTests
     /// <summary>The job state machine as the design describes it. Anything not listed is forbidden.</summary>
     internal static readonly IReadOnlyDictionary<JobStatus, JobStatus[]> Expected = new Dictionary<JobStatus, JobStatus[]>
     {
-        [JobStatus.Created] = [JobStatus.Waiting, JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled],
-        [JobStatus.Waiting] = [JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled],
-        [JobStatus.WaitingForApproval] = [JobStatus.Queued, JobStatus.Skipped, JobStatus.Cancelled],
-        [JobStatus.Queued] = [JobStatus.Running, JobStatus.Cancelled],
+        // Failed before running: a ref the environment refuses, a rejected or timed-out approval.
+        [JobStatus.Created] = [JobStatus.Waiting, JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled, JobStatus.Failed],
+        [JobStatus.Waiting] = [JobStatus.Queued, JobStatus.WaitingForApproval, JobStatus.Skipped, JobStatus.Cancelled, JobStatus.Failed],
+        [JobStatus.WaitingForApproval] = [JobStatus.Queued, JobStatus.Skipped, JobStatus.Cancelled, JobStatus.Failed],
+        // Skipped while queued: a newer run's deploy to a locked environment makes it outdated.
+        [JobStatus.Queued] = [JobStatus.Running, JobStatus.Cancelled, JobStatus.Skipped],
         [JobStatus.Running] = [JobStatus.Success, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Queued, JobStatus.Error],
     };
 
@@ -153,6 +155,20 @@ public class JobTransitionTests
             Assert.That(job.StartedAt, Is.Null);
             Assert.That(job.FinishedAt, Is.EqualTo(T3));
         });
+    }
+
+    [TestCase(JobStatus.Failed, StepStatus.Skipped)]
+    [TestCase(JobStatus.Skipped, StepStatus.Skipped)]
+    [TestCase(JobStatus.Cancelled, StepStatus.Cancelled)]
+    public void A_job_that_ends_before_running_closes_its_steps_instead_of_leaving_them_pending(JobStatus terminal, StepStatus steps)
+    {
+        var job = Make.JobIn(JobStatus.WaitingForApproval);
+        job.AddStep("first");
+        job.AddStep("second");
+
+        job.MoveTo(terminal, T3);
+
+        Assert.That(job.Steps.Select(s => (s.Status, s.FinishedAt)), Is.EqualTo(new[] { (steps, (DateTime?)T3), (steps, (DateTime?)T3) }));
     }
 
     [Test]

@@ -51,7 +51,7 @@ public class StatusPathTests
         {
             Assert.That(pairs, Has.Count.EqualTo(n * n));
             Assert.That(pairs.Select(p => (p.From, p.To)), Is.Unique);
-            Assert.That(pairs.Count(p => p.Allowed), Is.EqualTo(5 + 4 + 3 + 2 + 5));
+            Assert.That(pairs.Count(p => p.Allowed), Is.EqualTo(6 + 5 + 4 + 3 + 5));
         });
     }
 }

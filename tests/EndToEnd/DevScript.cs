@@ -14,7 +14,7 @@ public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorP
     /// <summary>Extra environment for the hosts dev.sh starts (e.g. Runner__MaxParallelJobs).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => RepositoryFiles.Root;
 
     /// <summary>A client of the gateway signed in through POST /auth/login: its requests carry the access token.</summary>
     public async Task<HttpClient> SignedInClientAsync(string username, string password)
@@ -69,13 +69,5 @@ public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorP
         {
             return false;
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "dev.sh")) && File.Exists(Path.Combine(dir.FullName, "Comet.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("dev.sh not found above " + AppContext.BaseDirectory);
     }
 }

@@ -54,5 +54,4 @@ public static class DeployGate
         if (environment.Tags.Count > 0) allowed.Add("tags " + string.Join(", ", environment.Tags));
         return $"{what} may not deploy to '{environment.Name}': its rules allow only {string.Join(" and ", allowed)}";
     }
-
 }

@@ -165,6 +165,9 @@ public sealed class Job
         if (note is not null) Error = note;
         if (JobTransitions.Table.IsTerminal(to))
         {
+            // A job that ends never runs the steps it has not started: they show as skipped (cancelled with the job), not pending.
+            foreach (var step in _steps.Where(s => s.Status == StepStatus.Pending))
+                step.MoveTo(to == JobStatus.Cancelled ? StepStatus.Cancelled : StepStatus.Skipped, now);
             FinishedAt = now;
             LeaseOwner = null;
             LeaseExpiresAt = null;

@@ -488,12 +488,14 @@ public sealed class PipelineLintTests
     }
 
     [Test]
-    public void When_as_a_plain_word_is_explained()
+    public void When_as_a_plain_word_other_than_manual_is_explained()
     {
-        Assert.That(Errors("jobs:\n  deploy:\n    when: manual\n    steps: [x]\n"), Is.EqualTo(new[]
+        Assert.That(Errors("jobs:\n  deploy:\n    when: always\n    steps: [x]\n"), Is.EqualTo(new[]
         {
-            Error(3, 11, "'when' in job 'deploy' must be a mapping of filters (event, branch, tag, path) or a list of them, not 'manual'"),
+            Error(3, 11, "'when' in job 'deploy' must be a mapping of filters (event, branch, tag, path) or a list of them, or 'manual', not 'always'"),
         }));
+        Assert.That(Errors("when: manual\njobs:\n  deploy:\n    steps: [x]\n").Single().Message, Does.EndWith("or a list of them, not 'manual'"),
+            "manual is a job's word, not the pipeline's");
     }
 
     [Test]
@@ -553,7 +555,15 @@ public sealed class PipelineLintTests
         Assert.That(result.Diagnostics, Is.EqualTo(new[]
         {
             Warning(3, 5, "'services' is accepted but not implemented yet; it has no effect"),
-            Warning(5, 5, "'approval' is accepted but not implemented yet; it has no effect"),
+        }));
+    }
+
+    [Test]
+    public void Approval_is_required_or_none()
+    {
+        Assert.That(Errors("jobs:\n  deploy:\n    approval: yes\n    steps: [x]\n"), Is.EqualTo(new[]
+        {
+            Error(3, 15, "'approval' in job 'deploy' must be 'required' or 'none', not 'yes'"),
         }));
     }
 

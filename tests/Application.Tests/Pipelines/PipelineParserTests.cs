@@ -6,14 +6,11 @@ namespace Comet.Application.Tests.Pipelines;
 public sealed class PipelineParserTests
 {
     [Test]
-    public void Design_sample_parses_with_only_warnings_for_keys_not_implemented_yet()
+    public void Design_sample_parses_without_a_diagnostic()
     {
         var result = PipelineParser.Parse(DesignSample);
 
-        Assert.That(result.Diagnostics, Is.EqualTo(new[]
-        {
-            Warning(29, 5, "'approval' is accepted but not implemented yet; it has no effect"),
-        }));
+        Assert.That(result.Diagnostics, Is.Empty);
         Assert.That(result.HasErrors, Is.False);
         Assert.That(result.Pipeline, Is.Not.Null);
     }
@@ -267,6 +264,17 @@ public sealed class PipelineParserTests
         {
             ("unit", (TimeSpan?)TimeSpan.FromMinutes(5), 2),
             ("e2e", (TimeSpan?)TimeSpan.FromMinutes(5), 0),
+        }));
+    }
+
+    [Test]
+    public void Approval_required_and_when_manual_gate_a_job_and_default_to_off()
+    {
+        var pipeline = ParseValid("jobs:\n  a:\n    steps: [x]\n  b:\n    approval: required\n    steps: [x]\n  c:\n    when: manual\n    approval: none\n    steps: [x]\n");
+
+        Assert.That(pipeline.Jobs.Select(j => (j.Name, j.ApprovalRequired, j.Manual)), Is.EqualTo(new[]
+        {
+            ("a", false, false), ("b", true, false), ("c", false, true),
         }));
     }
 

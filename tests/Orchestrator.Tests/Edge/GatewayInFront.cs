@@ -90,10 +90,7 @@ public sealed class GatewayInFront : IAsyncDisposable
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testBin.Name;
         var configuration = testBin.Parent!.Name;
-        var root = testBin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Comet.sln"))) root = root.Parent;
-        Assert.That(root, Is.Not.Null, "the repository root (Comet.sln) above " + AppContext.BaseDirectory);
-        var dll = Path.Combine(root!.FullName, "src", "Gateway", "bin", configuration, framework, "Comet.Gateway.dll");
+        var dll = Path.Combine(Comet.TestSupport.RepositoryFiles.Root, "src", "Gateway", "bin", configuration, framework, "Comet.Gateway.dll");
         Assert.That(File.Exists(dll), Is.True, $"{dll} is missing: build the solution (dotnet build Comet.sln) first");
         return dll;
     }

@@ -25,7 +25,7 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
         var now = clock.GetUtcNow().UtcDateTime;
         var runs = await db.Runs
             .Where(r => r.Status == RunStatus.Pending || r.Status == RunStatus.Running)
-            .Include(r => r.Jobs)
+            .Include(r => r.Jobs).ThenInclude(j => j.Steps)
             .ToListAsync(cancellationToken);
         var environments = await EnvironmentsOfAsync(runs, cancellationToken);
         var approvals = await ApprovalsOfWaitingAsync(runs, cancellationToken);
