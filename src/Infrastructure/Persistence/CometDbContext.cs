@@ -2,6 +2,7 @@ using Comet.Domain.Environments;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Runs.Changes;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Domain.Schedules;
@@ -12,9 +13,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Comet.Infrastructure.Persistence;
 
-/// <summary>The one database context, for SQLite and PostgreSQL alike.</summary>
-public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : DbContext(options), ICometDbContext
+/// <summary>
+/// The one database context, for SQLite and PostgreSQL alike. Before each save it hands the run state changes it carries
+/// to the <see cref="IRunChangeHandler"/>s, so what they add (live events, outbox rows) commits with the change.
+/// </summary>
+public sealed class CometDbContext(DbContextOptions<CometDbContext> options, IEnumerable<IRunChangeHandler> changeHandlers)
+    : DbContext(options), ICometDbContext
 {
+    private readonly IRunChangeHandler[] _changeHandlers = [.. changeHandlers];
+
+    /// <summary>A context without change handlers: tools and tests that only read or write rows.</summary>
+    public CometDbContext(DbContextOptions<CometDbContext> options) : this(options, []) { }
+
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<PipelineRun> Runs => Set<PipelineRun>();
     public DbSet<Job> Jobs => Set<Job>();
@@ -37,6 +47,18 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options) : D
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
     public DbSet<Deployment> Deployments => Set<Deployment>();
     public DbSet<JobApproval> JobApprovals => Set<JobApproval>();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (_changeHandlers.Length > 0)
+        {
+            ChangeTracker.DetectChanges();
+            var changes = RunChangeCapture.Collect(ChangeTracker);
+            if (changes.Count > 0)
+                foreach (var handler in _changeHandlers) await handler.OnChangesAsync(changes, this, cancellationToken);
+        }
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
