@@ -1,3 +1,4 @@
+using Comet.Infrastructure.Notifications;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
@@ -65,6 +66,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<Application.Pipelines.PipelineOptions>, PipelineOptionsValidator>();
         services.AddSingleton<IGitRepositories, GitCli>();
         services.AddSingleton<IStepLogStore, FileStepLogStore>();
+        services.AddNotificationChannels(configuration);
         services.AddSingleton<JobWorkspaces>();
         services.AddSingleton<INodeIdentity, DataFolderNodeIdentity>();
         // The job backend named by Runner:Backend (JobBackendNames); checked at start, never swapped silently.

@@ -57,6 +57,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapTestReportEndpoints();
     app.MapArtifactEndpoints();
     app.MapScheduleEndpoints();
+    app.MapSubscriptionEndpoints();
     app.MapEnvironmentEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();

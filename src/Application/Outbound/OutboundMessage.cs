@@ -21,6 +21,9 @@ public sealed record OutboundMessage(Guid? ProjectId, string Kind, string Channe
     /// <summary>Where it came from, for the delivery log: the subscription or the forge-status setting.</summary>
     public Guid? SourceId { get; init; }
     public Guid? RunId { get; init; }
+
+    /// <summary>The outbox row's id once stored: sent as <c>X-Comet-Delivery</c> so receivers can drop a repeat.</summary>
+    public Guid DeliveryId { get; init; }
 }
 
 /// <summary>A header filled from a project secret at send time: <c>Authorization: Bearer {secret}</c>.</summary>

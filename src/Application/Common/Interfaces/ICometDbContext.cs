@@ -1,6 +1,7 @@
 using Comet.Domain.Environments;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
+using Comet.Domain.Notifications;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Domain.Schedules;
@@ -36,6 +37,7 @@ public interface ICometDbContext
     DbSet<DeploymentEnvironment> Environments { get; }
     DbSet<Deployment> Deployments { get; }
     DbSet<JobApproval> JobApprovals { get; }
+    DbSet<Subscription> Subscriptions { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,71 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Comet.Domain.Notifications;
+using FluentValidation;
+
+namespace Comet.Application.Notifications;
+
+/// <summary>The checks project and personal subscriptions share: events, branches, channel settings, template.</summary>
+public static partial class SubscriptionRules
+{
+    public const int MaxRecipients = 20;
+    public const int MinWebhookSecretLength = 16;
+
+    public static void EventsRule<T>(this IRuleBuilder<T, List<string>?> rule, bool required) =>
+        rule.Must(e => e is null ? !required : e.Count > 0 && e.All(NotificationEvents.All.Contains))
+            .WithMessage(c => $"events is a non-empty list of {string.Join(", ", NotificationEvents.All)}.");
+
+    public static void BranchesRule<T>(this IRuleBuilder<T, List<string>?> rule) =>
+        rule.Must(b => b is null || (b.Count <= Subscription.MaxBranchPatterns && b.All(p => p is { Length: > 0 and <= 255 } && !p.Any(char.IsWhiteSpace))))
+            .WithMessage($"branches is a list of at most {Subscription.MaxBranchPatterns} glob patterns (main, release/*), each 1 to 255 characters without spaces.");
+
+    public static void TemplateRule<T>(this IRuleBuilder<T, string?> rule, INotificationTemplates templates) =>
+        rule.MaximumLength(Subscription.MaxTemplateLength).WithMessage($"template is at most {Subscription.MaxTemplateLength} characters.")
+            .Must(t => t is null || templates.ParseError(t) is null)
+            .WithMessage(c => $"template is not valid Liquid: {(TemplateOf(c) is { } t ? templates.ParseError(t) : null)}");
+
+    private static string? TemplateOf<T>(T command) => command switch
+    {
+        Commands.CreateSubscriptionCommand c => c.Template,
+        Commands.UpdateSubscriptionCommand u => u.Template,
+        Queries.PreviewNotificationQuery p => p.Template,
+        _ => null,
+    };
+
+    /// <summary>Why the channel settings will not do, or null when they will.</summary>
+    public static string? ChannelProblem(ChannelInput? channel)
+    {
+        if (channel is null) return "channel is required: {type: webhook|slack|telegram|email, …}.";
+        return channel.Type switch
+        {
+            NotificationChannels.Webhook when !IsHttpUrl(channel.Url) => "a webhook channel needs url, an absolute http(s) address.",
+            NotificationChannels.Webhook when channel.Secret is { Length: < MinWebhookSecretLength } =>
+                $"the webhook's secret is at least {MinWebhookSecretLength} characters (leave it out and Comet makes one).",
+            NotificationChannels.Slack when !IsHttpUrl(channel.WebhookUrl) => "a slack channel needs webhookUrl, the incoming webhook's https address.",
+            NotificationChannels.Telegram when channel.BotToken is null || !BotToken().IsMatch(channel.BotToken) =>
+                "a telegram channel needs botToken as BotFather gives it (123456:ABC-…).",
+            NotificationChannels.Telegram when channel.ChatId is not { Length: > 0 and <= 64 } => "a telegram channel needs chatId (1 to 64 characters).",
+            NotificationChannels.Email when channel.To is not { Count: > 0 and <= MaxRecipients } =>
+                $"an email channel needs to: a list of 1 to {MaxRecipients} addresses.",
+            NotificationChannels.Email when channel.To.FirstOrDefault(a => !MailAddress.TryCreate(a, out _)) is { } bad => $"'{bad}' is not a mail address.",
+            NotificationChannels.Webhook or NotificationChannels.Slack or NotificationChannels.Telegram or NotificationChannels.Email => null,
+            _ => $"channel type is one of {string.Join(", ", NotificationChannels.All)}, not '{channel.Type}'.",
+        };
+    }
+
+    /// <summary>Where it goes (not secret) and the credential to keep encrypted, from valid channel settings.</summary>
+    public static (string? Target, string? Secret) TargetAndSecret(ChannelInput channel, Func<string> newWebhookSecret) => channel.Type switch
+    {
+        NotificationChannels.Webhook => (channel.Url, channel.Secret ?? newWebhookSecret()),
+        NotificationChannels.Slack => (null, channel.WebhookUrl),
+        NotificationChannels.Telegram => (channel.ChatId, channel.BotToken),
+        _ => (string.Join(",", channel.To!), null),
+    };
+
+    private static bool IsHttpUrl(string? url) =>
+        url is { Length: <= 2048 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+        && !url.Any(char.IsWhiteSpace);
+
+    [GeneratedRegex(@"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")]
+    private static partial Regex BotToken();
+}
