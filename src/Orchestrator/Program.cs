@@ -58,6 +58,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapArtifactEndpoints();
     app.MapScheduleEndpoints();
     app.MapSubscriptionEndpoints();
+    app.MapPersonalSubscriptionEndpoints();
     app.MapEnvironmentEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();

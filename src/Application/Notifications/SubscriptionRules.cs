@@ -62,6 +62,10 @@ public static partial class SubscriptionRules
         _ => (string.Join(",", channel.To!), null),
     };
 
+    /// <summary>A generic webhook's signing key when the subscriber brings none: 256 random bits, base64url.</summary>
+    public static string NewSigningSecret() =>
+        "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     private static bool IsHttpUrl(string? url) =>
         url is { Length: <= 2048 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
         && !url.Any(char.IsWhiteSpace);

@@ -90,3 +90,44 @@ public static class SubscriptionEndpoints
         };
     }
 }
+
+/// <summary>/api/v1/me/subscriptions: a person's own notifications. Bind, send, map.</summary>
+public static class PersonalSubscriptionEndpoints
+{
+    public static void MapPersonalSubscriptionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var mine = app.MapGroup("/api/v1/me/subscriptions").WithTags("Notifications").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        mine.MapPost("/", Create).WithName("CreatePersonalSubscription")
+            .WithSummary("Subscribe yourself to the events of a project you belong to (project: slug), or of every project you belong to.")
+            .WithDescription("Any signed-in account. The body is a project subscription's (events, branches, channel, template) plus "
+                + "project. Messages stop for a project you leave. 404 for a project you do not belong to.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        mine.MapGet("/", List).WithName("ListPersonalSubscriptions").WithSummary("Your own subscriptions, oldest first.");
+        mine.MapPut("/{id:guid}", Update).WithName("UpdatePersonalSubscription").WithSummary("Mute or unmute one of your subscriptions: {muted}.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        mine.MapDelete("/{id:guid}", Delete).WithName("DeletePersonalSubscription").WithSummary("Delete one of your subscriptions.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Created<SubscriptionDto>> Create(CreatePersonalSubscriptionCommand command, IMediator mediator, CancellationToken ct)
+    {
+        var created = await mediator.Send(command, ct);
+        return TypedResults.Created($"/api/v1/me/subscriptions/{created.Id}", created);
+    }
+
+    private static async Task<Ok<IReadOnlyList<SubscriptionDto>>> List(IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListMySubscriptionsQuery(), ct));
+
+    private static async Task<Ok<SubscriptionDto>> Update(Guid id, MuteBody body, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok((await mediator.Send(new ChangeMySubscriptionCommand(id, body.Muted, Delete: false), ct))!);
+
+    private static async Task<NoContent> Delete(Guid id, IMediator mediator, CancellationToken ct)
+    {
+        await mediator.Send(new ChangeMySubscriptionCommand(id, null, Delete: true), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>PUT /api/v1/me/subscriptions/{id}'s body.</summary>
+    public sealed record MuteBody(bool? Muted);
+}

@@ -242,4 +242,37 @@ public sealed class SubscriptionTests : PipelineTestBase
             Assert.That((refused.Result, refused.StatusCode), Is.EqualTo((DeliveryResult.Rejected, (int?)550)), refused.ToString());
         });
     }
+
+    [Test]
+    public async Task A_person_subscribes_for_a_project_they_belong_to_and_no_one_else_sees_or_changes_it()
+    {
+        var (_, project) = await ProjectWithAsync("jobs:\n  a:\n    steps: ['true']\n");
+        var (_, other) = await ProjectWithAsync("jobs:\n  a:\n    steps: ['true']\n");
+        var (aliceName, alice) = await Factory.NewUserAsync(Client);
+        var (_, bob) = await Factory.NewUserAsync(Client);
+        using var _a = alice;
+        using var _b = bob;
+        await Client.AddMemberAsync(project.Slug, aliceName, "viewer");
+        var body = new { project = project.Slug, events = new[] { "run.failed" }, channel = new { type = "email", to = new[] { "alice@example.com" } } };
+
+        using var created = await alice.PostAsJsonAsync("/api/v1/me/subscriptions", body);
+        using var notMember = await alice.PostAsJsonAsync("/api/v1/me/subscriptions", body with { project = other.Slug });
+        var subscription = await created.ReadJsonAsync();
+        var id = subscription.GetProperty("id").GetGuid();
+        using var bobsList = await bob.GetAsync("/api/v1/me/subscriptions");
+        using var bobMutes = await bob.PutAsJsonAsync($"/api/v1/me/subscriptions/{id}", new { muted = true });
+        using var aliceMutes = await alice.PutAsJsonAsync($"/api/v1/me/subscriptions/{id}", new { muted = true });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), subscription.ToString());
+            Assert.That(subscription.GetProperty("personal").GetBoolean(), Is.True);
+            await notMember.ReadProblemAsync(HttpStatusCode.NotFound);
+            Assert.That((await bobsList.ReadJsonAsync()).GetArrayLength(), Is.Zero);
+            await bobMutes.ReadProblemAsync(HttpStatusCode.NotFound);
+            Assert.That((await aliceMutes.ReadJsonAsync()).GetProperty("muted").GetBoolean(), Is.True);
+            Assert.That((await Client.ListAsync($"/api/v1/projects/{project.Slug}/subscriptions")).GetArrayLength(), Is.Zero,
+                "a personal subscription is not the project's");
+        });
+    }
 }

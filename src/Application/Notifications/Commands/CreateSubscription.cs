@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Projects;
@@ -49,7 +48,7 @@ public sealed class CreateSubscriptionHandler(ICometDbContext db, ICurrentUser u
     {
         var projectId = await db.ProjectIdAsync(request.Slug, cancellationToken);
         string? madeSecret = null;
-        var (target, secret) = SubscriptionRules.TargetAndSecret(request.Channel!, () => madeSecret = NewSigningSecret());
+        var (target, secret) = SubscriptionRules.TargetAndSecret(request.Channel!, () => madeSecret = SubscriptionRules.NewSigningSecret());
         var subscription = new Subscription(projectId, userId: null, request.Events!, request.Branches ?? [], request.Channel!.Type!, target,
             secret is null ? null : protector.Protect(secret), request.Template, user.Username ?? "", clock.GetUtcNow().UtcDateTime);
         if (request.Muted == true) subscription.Change(null, null, null, clearTemplate: false, muted: true);
@@ -58,6 +57,4 @@ public sealed class CreateSubscriptionHandler(ICometDbContext db, ICurrentUser u
         await db.SaveChangesAsync(cancellationToken);
         return SubscriptionDto.From(subscription) with { SigningSecret = madeSecret };
     }
-
-    private static string NewSigningSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
