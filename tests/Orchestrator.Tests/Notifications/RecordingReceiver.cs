@@ -35,6 +35,9 @@ public sealed class RecordingReceiver : IAsyncDisposable
     /// <summary>Status codes to answer with, in order, before answering 200 again.</summary>
     public ConcurrentQueue<int> Answers { get; } = new();
 
+    /// <summary>Like <see cref="Answers"/>, for one path only (tests sharing the receiver keep out of each other's way).</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<int>> AnswersFor { get; } = new();
+
     public static async Task<RecordingReceiver> StartAsync()
     {
         var port = FreePort.Next();
@@ -48,7 +51,9 @@ public sealed class RecordingReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(body);
             receiver.Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body.ToArray()));
-            context.Response.StatusCode = receiver.Answers.TryDequeue(out var status) ? status : 200;
+            var path = context.Request.Path.ToString();
+            context.Response.StatusCode = receiver.AnswersFor.TryGetValue(path, out var queue) && queue.TryDequeue(out var forPath) ? forPath
+                : receiver.Answers.TryDequeue(out var status) ? status : 200;
             await context.Response.WriteAsync(context.Response.StatusCode == 200 ? "ok" : "no");
         });
         await app.StartAsync();
