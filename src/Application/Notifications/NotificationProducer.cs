@@ -107,7 +107,7 @@ public sealed class NotificationProducer(IOutbox outbox, INotificationTemplates 
         foreach (var subscription in subscriptions.Where(s => s.Hears(notification) && Matches(s, run, notification)))
         {
             var eventModel = new Dictionary<string, object?>(model) { ["event"] = notification };
-            var text = templates.Render(subscription.Template ?? DefaultTemplates.For(notification, subscription.Channel), eventModel);
+            var text = templates.Render(subscription.TemplateFor(notification) ?? DefaultTemplates.For(notification, subscription.Channel), eventModel);
             var subject = templates.Render(DefaultTemplates.Subject(notification), eventModel);
             var payload = new NotificationPayload(notification, subject, text, link, eventModel);
             outbox.Enqueue(new OutboundMessage(project.Id, OutboundKinds.Notification, subscription.Channel, DestinationOf(subscription),

@@ -10,6 +10,7 @@ public sealed record SubscriptionDto(
     IReadOnlyList<string> Branches,
     ChannelDto Channel,
     string? Template,
+    IReadOnlyDictionary<string, string> Templates,
     bool Muted,
     string CreatedBy,
     DateTime CreatedAt)
@@ -23,7 +24,7 @@ public sealed record SubscriptionDto(
             ChatId: s.Channel == NotificationChannels.Telegram ? s.Target : null,
             To: s.Channel == NotificationChannels.Email ? (s.Target ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries) : null,
             HasSecret: s.ProtectedSecret is not null),
-        s.Template, s.Muted, s.CreatedBy, s.CreatedAt);
+        s.Template, s.Templates, s.Muted, s.CreatedBy, s.CreatedAt);
 }
 
 /// <summary>The channel: webhook {url}, slack {}, telegram {chatId}, email {to}; hasSecret says a credential is kept.</summary>

@@ -24,10 +24,38 @@ public static partial class SubscriptionRules
             .Must(t => t is null || templates.ParseError(t) is null)
             .WithMessage(c => $"template is not valid Liquid: {(TemplateOf(c) is { } t ? templates.ParseError(t) : null)}");
 
+    /// <summary>Per-event templates: keys are events, values valid Liquid of at most the template length.</summary>
+    public static void TemplatesRule<T>(this IRuleBuilder<T, Dictionary<string, string>?> rule, INotificationTemplates templates) =>
+        rule.Must(map => map is null || map.All(p => NotificationEvents.All.Contains(p.Key) && p.Value is { Length: > 0 and <= Subscription.MaxTemplateLength }
+                                                     && templates.ParseError(p.Value) is null))
+            .WithMessage(c => $"templates maps events ({string.Join(", ", NotificationEvents.All)}) to Liquid templates of 1 to "
+                + $"{Subscription.MaxTemplateLength} characters; {TemplatesProblem(TemplatesOf(c), templates)}");
+
+    private static string TemplatesProblem(Dictionary<string, string>? map, INotificationTemplates templates)
+    {
+        if (map is null) return "";
+        foreach (var (key, value) in map)
+        {
+            if (!NotificationEvents.All.Contains(key)) return $"'{key}' is not an event.";
+            if (value is not { Length: > 0 and <= Subscription.MaxTemplateLength }) return $"the template for {key} is empty or too long.";
+            if (templates.ParseError(value) is { } error) return $"the template for {key} is not valid Liquid: {error}";
+        }
+        return "";
+    }
+
+    private static Dictionary<string, string>? TemplatesOf<T>(T command) => command switch
+    {
+        Commands.CreateSubscriptionCommand c => c.Templates,
+        Commands.CreatePersonalSubscriptionCommand p => p.Templates,
+        Commands.UpdateSubscriptionCommand u => u.Templates,
+        _ => null,
+    };
+
     private static string? TemplateOf<T>(T command) => command switch
     {
         Commands.CreateSubscriptionCommand c => c.Template,
         Commands.UpdateSubscriptionCommand u => u.Template,
+        Commands.CreatePersonalSubscriptionCommand p => p.Template,
         Queries.PreviewNotificationQuery p => p.Template,
         _ => null,
     };

@@ -57,8 +57,22 @@ public sealed class Subscription
     /// </summary>
     public string? ProtectedSecret { get; private set; }
 
-    /// <summary>A Liquid template for the message text; null: the default for the event and channel.</summary>
+    /// <summary>A Liquid template for the message text of every event it hears; null: the default for the event and channel.</summary>
     public string? Template { get; private set; }
+
+    /// <summary>Liquid templates per event, over <see cref="Template"/> for that event.</summary>
+    public Dictionary<string, string> Templates { get; private set; } = [];
+
+    /// <summary>The template for one event: its own, else the subscription's, else null (the default).</summary>
+    public string? TemplateFor(string notificationEvent) => Templates.GetValueOrDefault(notificationEvent) ?? Template;
+
+    /// <summary>Sets the per-event templates (an empty map clears them).</summary>
+    public void SetTemplates(IReadOnlyDictionary<string, string> templates)
+    {
+        if (templates.Keys.Any(e => !NotificationEvents.All.Contains(e)))
+            throw new Common.DomainException($"Templates are per event: {string.Join(", ", NotificationEvents.All)}.");
+        Templates = new Dictionary<string, string>(templates);
+    }
 
     public bool Muted { get; private set; }
     public string CreatedBy { get; private set; } = "";

@@ -21,7 +21,8 @@ public static class SubscriptionEndpoints
                 + "channel is {type: webhook, url, secret?} (a JSON POST signed with X-Comet-Signature-256: sha256=HMAC of the body; "
                 + "without secret Comet makes one and shows it in this answer only), {type: slack, webhookUrl}, {type: telegram, botToken, "
                 + "chatId}, or {type: email, to: [addresses]} (sent through Notifications:Smtp). Credentials are kept encrypted and never "
-                + "returned. template is Liquid (see POST …/subscriptions/preview); without it each event has a default text. A project "
+                + "returned. template is Liquid for every event, templates {event: Liquid} per event (see POST …/subscriptions/preview); "
+                + "without them each event has a default text. A project "
                 + "with no subscription sends nothing. Messages go through the outbox: retried, and listed in the delivery log.")
             .WithRequestExample(Examples.Create).WithResponseExample(StatusCodes.Status201Created, Examples.Subscription)
             .ProducesValidationProblem();
@@ -75,7 +76,7 @@ public static class SubscriptionEndpoints
         {
             id = "0193a9f0-3c1e-7b2a-9e4d-5f6a7b8c9d0e", personal = false, events = new[] { "run.failed", "run.fixed" }, branches = new[] { "main" },
             channel = new { type = "slack", url = (string?)null, chatId = (string?)null, to = (string[]?)null, hasSecret = true },
-            template = (string?)null, muted = false, createdBy = "alice", createdAt = new DateTime(2026, 12, 7, 9, 0, 0, DateTimeKind.Utc),
+            template = (string?)null, templates = new Dictionary<string, string> { ["run.fixed"] = "{{ project.name }} is green again: {{ link }}" }, muted = false, createdBy = "alice", createdAt = new DateTime(2026, 12, 7, 9, 0, 0, DateTimeKind.Utc),
         };
 
         public static readonly object Update = new { muted = true };

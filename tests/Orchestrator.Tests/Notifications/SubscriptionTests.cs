@@ -73,6 +73,7 @@ public sealed class SubscriptionTests : PipelineTestBase
         {
             events = new[] { "run.failed", "run.fixed" }, branches = new[] { "main" },
             channel = new { type = "slack", webhookUrl = "https://hooks.slack.example/services/T0/B0/secretpart" },
+            templates = new Dictionary<string, string> { ["run.fixed"] = "{{ project.name }} is green again" },
         });
         var webhook = await CreatedAsync(project.Slug, new { events = new[] { "deployment.finished" }, channel = new { type = "webhook", url = "https://hooks.example.com/comet" } });
         var listed = await Client.ListAsync($"/api/v1/projects/{project.Slug}/subscriptions");
@@ -81,6 +82,7 @@ public sealed class SubscriptionTests : PipelineTestBase
         {
             Assert.That(slack.GetProperty("channel").GetProperty("type").GetString(), Is.EqualTo("slack"));
             Assert.That(slack.GetProperty("channel").GetProperty("hasSecret").GetBoolean(), Is.True);
+            Assert.That(slack.GetProperty("templates").GetProperty("run.fixed").GetString(), Is.EqualTo("{{ project.name }} is green again"));
             Assert.That(slack.GetRawText(), Does.Not.Contain("secretpart"), "the Slack URL is the credential");
             Assert.That(webhook.GetProperty("signingSecret").GetString(), Does.StartWith("whsec_"), "Comet made the signing key and shows it once");
             Assert.That(webhook.GetProperty("channel").GetProperty("url").GetString(), Is.EqualTo("https://hooks.example.com/comet"));
@@ -114,6 +116,8 @@ public sealed class SubscriptionTests : PipelineTestBase
     [TestCase("{\"events\": [\"run.failed\"], \"channel\": {\"type\": \"telegram\", \"botToken\": \"nope\", \"chatId\": \"42\"}}", "botToken as BotFather gives it")]
     [TestCase("{\"events\": [\"run.failed\"], \"channel\": {\"type\": \"email\", \"to\": [\"not an address\"]}}", "'not an address' is not a mail address")]
     [TestCase("{\"events\": [\"run.failed\"], \"channel\": {\"type\": \"email\", \"to\": [\"a@example.com\"]}, \"template\": \"{% if run.status %}\"}", "template is not valid Liquid")]
+    [TestCase("{\"events\": [\"run.failed\"], \"channel\": {\"type\": \"email\", \"to\": [\"a@example.com\"]}, \"templates\": {\"run.exploded\": \"x\"}}", "'run.exploded' is not an event")]
+    [TestCase("{\"events\": [\"run.failed\"], \"channel\": {\"type\": \"email\", \"to\": [\"a@example.com\"]}, \"templates\": {\"run.failed\": \"{{ run.number \"}}", "the template for run.failed is not valid Liquid")]
     public async Task A_malformed_subscription_is_refused_with_what_is_wrong(string body, string expected)
     {
         var (_, project) = await ProjectWithAsync("jobs:\n  a:\n    steps: ['true']\n");

@@ -27,6 +27,9 @@ public sealed record CreateSubscriptionCommand : IRequest<SubscriptionDto>, IPro
     public List<string>? Branches { get; init; }
     public ChannelInput? Channel { get; init; }
     public string? Template { get; init; }
+
+    /// <summary>Liquid templates per event (over <see cref="Template"/> for that event).</summary>
+    public Dictionary<string, string>? Templates { get; init; }
     public bool? Muted { get; init; }
 }
 
@@ -38,6 +41,7 @@ public sealed class CreateSubscriptionValidator : AbstractValidator<CreateSubscr
         RuleFor(c => c.Branches).BranchesRule();
         RuleFor(c => c.Channel).Must(c => SubscriptionRules.ChannelProblem(c) is null).WithMessage(c => SubscriptionRules.ChannelProblem(c.Channel));
         RuleFor(c => c.Template).TemplateRule(templates);
+        RuleFor(c => c.Templates).TemplatesRule(templates);
     }
 }
 
@@ -52,6 +56,7 @@ public sealed class CreateSubscriptionHandler(ICometDbContext db, ICurrentUser u
         var subscription = new Subscription(projectId, userId: null, request.Events!, request.Branches ?? [], request.Channel!.Type!, target,
             secret is null ? null : protector.Protect(secret), request.Template, user.Username ?? "", clock.GetUtcNow().UtcDateTime);
         if (request.Muted == true) subscription.Change(null, null, null, clearTemplate: false, muted: true);
+        subscription.SetTemplates(request.Templates ?? []);
         db.Subscriptions.Add(subscription);
         audit.Record(NotificationAuditActions.SubscriptionCreated, target: $"project:{request.Slug}", detail: NotificationAuditActions.Describe(subscription));
         await db.SaveChangesAsync(cancellationToken);

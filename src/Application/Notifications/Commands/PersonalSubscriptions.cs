@@ -23,6 +23,9 @@ public sealed record CreatePersonalSubscriptionCommand : IRequest<SubscriptionDt
     public List<string>? Branches { get; init; }
     public ChannelInput? Channel { get; init; }
     public string? Template { get; init; }
+
+    /// <summary>Liquid templates per event (over <see cref="Template"/> for that event).</summary>
+    public Dictionary<string, string>? Templates { get; init; }
 }
 
 public sealed class CreatePersonalSubscriptionValidator : AbstractValidator<CreatePersonalSubscriptionCommand>
@@ -33,6 +36,7 @@ public sealed class CreatePersonalSubscriptionValidator : AbstractValidator<Crea
         RuleFor(c => c.Branches).BranchesRule();
         RuleFor(c => c.Channel).Must(c => SubscriptionRules.ChannelProblem(c) is null).WithMessage(c => SubscriptionRules.ChannelProblem(c.Channel));
         RuleFor(c => c.Template).TemplateRule(templates);
+        RuleFor(c => c.Templates).TemplatesRule(templates);
     }
 }
 
@@ -55,6 +59,7 @@ public sealed class CreatePersonalSubscriptionHandler(ICometDbContext db, ICurre
         var (target, secret) = SubscriptionRules.TargetAndSecret(request.Channel!, () => madeSecret = SubscriptionRules.NewSigningSecret());
         var subscription = new Subscription(projectId, me, request.Events!, request.Branches ?? [], request.Channel!.Type!, target,
             secret is null ? null : protector.Protect(secret), request.Template, user.Username ?? "", clock.GetUtcNow().UtcDateTime);
+        subscription.SetTemplates(request.Templates ?? []);
         db.Subscriptions.Add(subscription);
         audit.Record(NotificationAuditActions.SubscriptionCreated, target: $"user:{user.Username}", detail: NotificationAuditActions.Describe(subscription));
         await db.SaveChangesAsync(cancellationToken);

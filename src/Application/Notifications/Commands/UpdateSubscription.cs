@@ -27,6 +27,9 @@ public sealed record UpdateSubscriptionCommand : IRequest<SubscriptionDto>, IPro
     /// <summary>A new template; an empty string goes back to the default.</summary>
     public string? Template { get; init; }
     public bool? Muted { get; init; }
+
+    /// <summary>Replaces the per-event templates (an empty map clears them).</summary>
+    public Dictionary<string, string>? Templates { get; init; }
 }
 
 public sealed class UpdateSubscriptionValidator : AbstractValidator<UpdateSubscriptionCommand>
@@ -36,6 +39,7 @@ public sealed class UpdateSubscriptionValidator : AbstractValidator<UpdateSubscr
         RuleFor(c => c.Events).EventsRule(required: false);
         RuleFor(c => c.Branches).BranchesRule();
         RuleFor(c => c.Template).TemplateRule(templates);
+        RuleFor(c => c.Templates).TemplatesRule(templates);
     }
 }
 
@@ -47,6 +51,7 @@ public sealed class UpdateSubscriptionHandler(ICometDbContext db, AuditTrail aud
         var subscription = await db.Subscriptions.FirstOrDefaultAsync(s => s.Id == request.Id && s.ProjectId == projectId && s.UserId == null, cancellationToken)
             ?? throw new NotFoundException("subscription", request.Id.ToString());
         subscription.Change(request.Events, request.Branches, request.Template is "" ? null : request.Template, clearTemplate: request.Template is "", request.Muted);
+        if (request.Templates is { } perEvent) subscription.SetTemplates(perEvent);
         audit.Record(NotificationAuditActions.SubscriptionChanged, target: $"project:{request.Slug}", detail: NotificationAuditActions.Describe(subscription));
         await db.SaveChangesAsync(cancellationToken);
         return SubscriptionDto.From(subscription);

@@ -23,6 +23,7 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         builder.Property(s => s.Target).HasMaxLength(2048);
         builder.Property(s => s.ProtectedSecret).HasMaxLength(8192);
         builder.Property(s => s.Template).HasMaxLength(Subscription.MaxTemplateLength);
+        builder.Property(s => s.Templates).AsJson().IsRequired();
         builder.Property(s => s.CreatedBy).HasMaxLength(255).IsRequired();
     }
 }

@@ -5,7 +5,7 @@ namespace Comet.Infrastructure.Persistence.Migrations;
 
 /// <summary>
 /// Notification subscriptions: a project's (project_id) or a person's (user_id, project_id optional), the events and
-/// branches they hear, the channel, where it goes, its encrypted credential, a template, and whether it is muted.
+/// branches they hear, the channel, where it goes, its encrypted credential, templates (one for all events and per event), and whether it is muted.
 /// </summary>
 [DbContext(typeof(CometDbContext))]
 [Migration("20261208030000_NotificationSubscriptions")]
@@ -26,6 +26,7 @@ public sealed class NotificationSubscriptions : Migration
                 target = table.Column<string>(maxLength: 2048, nullable: true),
                 protected_secret = table.Column<string>(maxLength: 8192, nullable: true),
                 template = table.Column<string>(maxLength: 4000, nullable: true),
+                templates = table.Column<string>(nullable: false),
                 muted = table.Column<bool>(nullable: false),
                 created_by = table.Column<string>(maxLength: 255, nullable: false),
                 created_at = table.Column<DateTime>(nullable: false),
