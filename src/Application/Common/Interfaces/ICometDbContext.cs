@@ -1,4 +1,5 @@
 using Comet.Domain.Environments;
+using Comet.Domain.Events;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Projects;
@@ -36,6 +37,7 @@ public interface ICometDbContext
     DbSet<DeploymentEnvironment> Environments { get; }
     DbSet<Deployment> Deployments { get; }
     DbSet<JobApproval> JobApprovals { get; }
+    DbSet<LiveEvent> LiveEvents { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }
