@@ -50,14 +50,23 @@ public sealed class LiveEventRecorder(TimeProvider clock) : IRunChangeHandler, I
             case RunChangeKind.Run when change.Run is { } run:
             {
                 var fact = facts.Run(run.Id);
-                var data = new
+                object Data(string status, string? from) => new
                 {
-                    project = fact.Slug, runId = run.Id, runNumber = run.Number, status = change.To, from = change.From, @event = run.Event,
+                    project = fact.Slug, runId = run.Id, runNumber = run.Number, status, from, @event = run.Event,
                     @ref = run.Ref, sha = run.Sha, createdAt = run.CreatedAt, startedAt = run.StartedAt, finishedAt = run.FinishedAt,
                 };
-                if (change.From is null) yield return (LiveEventTypes.RunQueued, fact, data);
-                else if (change.To == StatusName.Of(RunStatus.Running)) yield return (LiveEventTypes.RunStarted, fact, data);
-                else if (FinalRunStatuses.Contains(change.To)) yield return (LiveEventTypes.RunFinished, fact, data);
+                if (change.From is null)
+                {
+                    yield return (LiveEventTypes.RunQueued, fact, Data(change.To, null));
+                    break;
+                }
+                var running = StatusName.Of(RunStatus.Running);
+                // A short run can go pending → running → success between two saves: the save sees pending → success,
+                // but the run did start, and a client waits for run.started before run.finished.
+                var startedToo = change.From == StatusName.Of(RunStatus.Pending) && FinalRunStatuses.Contains(change.To) && run.StartedAt is not null;
+                if (change.To == running || startedToo) yield return (LiveEventTypes.RunStarted, fact, Data(running, change.From));
+                if (FinalRunStatuses.Contains(change.To))
+                    yield return (LiveEventTypes.RunFinished, fact, Data(change.To, startedToo ? running : change.From));
                 break;
             }
             case RunChangeKind.Job when change.Job is { } job:
