@@ -43,7 +43,8 @@ public sealed class LiveEventFanOutTests
             };
             // One data folder: the same keys, so both read the same secrets and tokens (as nodes of one install do).
             using var a = Started(settings, dataDir.Path, out var aUrl);
-            using var b = Started(settings, dataDir.Path, out var bUrl);
+            // B's dispatcher sleeps too: were it to claim A's job, its own commit would wake its feed without Redis.
+            using var b = Started(new Dictionary<string, string?>(settings) { ["Runner:PollInterval"] = "00:00:30" }, dataDir.Path, out var bUrl);
             using var onA = OrchestratorFactory.SignIn(Client(aUrl), OrchestratorFactory.AdminName, OrchestratorFactory.AdminPassword);
             using var onB = OrchestratorFactory.SignIn(Client(bUrl), OrchestratorFactory.AdminName, OrchestratorFactory.AdminPassword);
             var project = await onA.CreateProjectAsync(repository.Url);
