@@ -66,6 +66,13 @@ public static class DependencyInjection
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<Webhooks.WebhookMetrics>();
+
+        // The live event log: written with every run change and dead letter, fed to streams by one loop per process.
+        services.AddScoped<Runs.Changes.IRunChangeHandler, Events.LiveEventRecorder>();
+        services.AddScoped<Outbound.IDeadLetterHandler, Events.LiveEventRecorder>();
+        services.AddSingleton<Events.LiveEventSignal>();
+        services.TryAddSingleton<Events.ILiveEventFanOut, Events.NoLiveEventFanOut>();
+        services.AddOptions<Events.LiveEventOptions>();
         return services;
     }
 

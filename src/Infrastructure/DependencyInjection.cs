@@ -52,10 +52,14 @@ public static class DependencyInjection
             // Migrations are written by hand and have no model snapshot to compare with,
             // so EF would always see "pending model changes". The migration tests cover the schema instead.
             options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            // Live event ids commit in order (an advisory lock on PostgreSQL), and the feeds wake after the commit.
+            options.AddInterceptors(provider.GetRequiredService<LiveEventCommitOrder>());
         });
         services.AddScoped<ICometDbContext>(provider => provider.GetRequiredService<CometDbContext>());
         services.AddScoped<IBulkWriter, BulkWriter>();
         services.AddScoped<IConcurrencyGroupLock, ConcurrencyGroupLock>();
+        services.AddScoped<Application.Runs.Changes.IBulkRunChanges, BulkRunChanges>();
+        AddLiveEvents(services, configuration);
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
@@ -99,6 +103,23 @@ public static class DependencyInjection
         services.AddOptions<CometOptions>().Bind(configuration.GetSection(CometOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CometOptions>, CometOptionsValidator>();
         return services;
+    }
+
+    /// <summary>
+    /// The live event log's settings, its commit ordering, and with Redis:Configuration (the gateway's rate limits
+    /// use the same setting) the relay that wakes every orchestrator's feed at once.
+    /// </summary>
+    private static void AddLiveEvents(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Application.Events.LiveEventOptions>().Bind(configuration.GetSection(Application.Events.LiveEventOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Application.Events.LiveEventOptions>, LiveEventOptionsValidator>();
+        services.AddSingleton<LiveEventCommitOrder>();
+        var redis = configuration["Redis:Configuration"];
+        if (string.IsNullOrWhiteSpace(redis)) return;
+        services.AddSingleton(p => new Events.RedisLiveEventRelay(redis, p.GetRequiredService<Application.Events.LiveEventSignal>(),
+            p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Events.RedisLiveEventRelay>>()));
+        services.AddSingleton<Application.Events.ILiveEventFanOut>(p => p.GetRequiredService<Events.RedisLiveEventRelay>());
+        services.AddHostedService(p => p.GetRequiredService<Events.RedisLiveEventRelay>());
     }
 
     private static string SqliteConnectionString(CometOptions comet)

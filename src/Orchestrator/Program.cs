@@ -33,6 +33,10 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddOptions<ScheduleOptions>().Bind(builder.Configuration.GetSection(ScheduleOptions.Section)).ValidateOnStart();
     builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>();
     builder.Services.AddHostedService<SchedulerLoop>();
+    // One feed per process reads the live event log and fans it out to the open streams.
+    builder.Services.AddSingleton<LiveEventFeed>();
+    builder.Services.AddHostedService(p => p.GetRequiredService<LiveEventFeed>());
+    builder.Services.AddHostedService<LiveEventSweeper>();
 
     var app = builder.Build();
     app.Services.ProtectServerSecretFiles();
@@ -45,6 +49,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.UseAuthentication();
     app.UsePasswordChangeGate();
     app.UseAuthorization();
+    app.UseWebSockets();
     app.MapAuthEndpoints();
     app.MapPasswordEndpoints();
     app.MapOAuthEndpoints();
@@ -62,6 +67,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapEnvironmentEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();
+    app.MapEventEndpoints();
 
     await app.RunAsync();
 });

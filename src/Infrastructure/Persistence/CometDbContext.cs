@@ -1,4 +1,5 @@
 using Comet.Domain.Environments;
+using Comet.Domain.Events;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Notifications;
@@ -49,6 +50,7 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options, IEn
     public DbSet<Deployment> Deployments => Set<Deployment>();
     public DbSet<JobApproval> JobApprovals => Set<JobApproval>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<LiveEvent> LiveEvents => Set<LiveEvent>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {

@@ -86,6 +86,13 @@ internal static class ApiExamples
         "id: 44\nevent: log\ndata: $ dotnet restore\n\nid: 120\nevent: log\ndata:   Restored /workspace/src/Shop.Api/Shop.Api.csproj (in 1.2 s).\n\n"
         + "event: end\ndata: {\"status\":\"success\"}\n\n";
 
+    public const string LiveEvents =
+        "id: 1041\nevent: run.queued\ndata: {\"project\":\"shop\",\"runId\":\"0193a8f2-5c1e-7d3a-9f00-3c2b1a4d5e6f\",\"runNumber\":42,"
+        + "\"status\":\"pending\",\"from\":null,\"event\":\"push\",\"ref\":\"refs/heads/main\",\"sha\":\"1a2b3c4d5e6f\"}\n\n"
+        + ": heartbeat\n\n"
+        + "id: 1042\nevent: job.status\ndata: {\"project\":\"shop\",\"runId\":\"0193a8f2-5c1e-7d3a-9f00-3c2b1a4d5e6f\",\"runNumber\":42,"
+        + "\"job\":\"build\",\"attempt\":1,\"status\":\"running\",\"from\":\"queued\"}\n\n";
+
     public static readonly object Login = new { username = "admin", password = "correct horse battery staple" };
 
     public static readonly object TokenPair = new

@@ -1,4 +1,5 @@
 using Comet.Domain.Environments;
+using Comet.Domain.Events;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Notifications;
@@ -38,6 +39,7 @@ public interface ICometDbContext
     DbSet<Deployment> Deployments { get; }
     DbSet<JobApproval> JobApprovals { get; }
     DbSet<Subscription> Subscriptions { get; }
+    DbSet<LiveEvent> LiveEvents { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -2,7 +2,9 @@ using Comet.Application.Common;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Environments;
 using Comet.Application.Pipelines;
+using Comet.Application.Runs.Changes;
 using Comet.Application.Secrets;
+using Comet.Domain.Common;
 using Comet.Domain.Environments;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
@@ -200,13 +202,15 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate g
         }
         await db.SaveChangesAsync(CancellationToken.None);
         if (spec.DeploysTo is not null && Deployment.StatusFor(job.Status) is { } ended)
-            await FinishDeploymentAsync(db, jobId, ended, job.FinishedAt ?? now);
+            await FinishDeploymentAsync(scope.ServiceProvider, db, jobId, ended, job.FinishedAt ?? now);
     }
 
     /// <summary>The job's open deployment takes its final status (a cancel from elsewhere included).</summary>
-    private static Task FinishDeploymentAsync(ICometDbContext db, Guid jobId, DeploymentStatus status, DateTime finishedAt) =>
-        db.Deployments.Where(d => d.JobId == jobId && d.Status == DeploymentStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status).SetProperty(d => d.FinishedAt, finishedAt), CancellationToken.None);
+    private static Task FinishDeploymentAsync(IServiceProvider services, ICometDbContext db, Guid jobId, DeploymentStatus status, DateTime finishedAt) =>
+        services.GetRequiredService<IBulkRunChanges>().UpdateAsync(
+            () => db.Deployments.Where(d => d.JobId == jobId && d.Status == DeploymentStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status).SetProperty(d => d.FinishedAt, finishedAt), CancellationToken.None),
+            () => DeploymentChanges.EndedAsync(db, [jobId], finishedAt), CancellationToken.None);
 
     /// <summary>
     /// Extends this node's lease on a running job; false when the job is no longer running here. Synchronous on
@@ -235,8 +239,13 @@ public sealed class JobRecorder(IServiceScopeFactory scopes, DatabaseWriteGate g
         StepTransitions.Table.EnsureAllowed(from, to);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ICometDbContext>();
-        var changed = await db.Steps.Where(s => s.JobId == jobId && s.Index == index && s.Status == from)
-            .ExecuteUpdateAsync(change, CancellationToken.None);
+        var changed = await scope.ServiceProvider.GetRequiredService<IBulkRunChanges>().UpdateAsync(
+            () => db.Steps.Where(s => s.JobId == jobId && s.Index == index && s.Status == from).ExecuteUpdateAsync(change, CancellationToken.None),
+            async () =>
+            {
+                var step = await db.Steps.AsNoTracking().FirstAsync(s => s.JobId == jobId && s.Index == index, CancellationToken.None);
+                return [new RunChange(RunChangeKind.Step, Guid.Empty, StatusName.Of(from), StatusName.Of(to)) { Step = step }];
+            }, CancellationToken.None);
         if (changed == 0)
             throw new InvalidOperationException($"Step {index} of job {jobId} is no longer {from}; it was not moved to {to}.");
     }

@@ -1,5 +1,7 @@
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Environments;
+using Comet.Application.Runs.Changes;
+using Comet.Domain.Common;
 using Comet.Domain.Environments;
 using Comet.Domain.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +14,8 @@ namespace Comet.Application.Runs.Execution;
 /// skipped, what each run's status is, which queued job this node takes next, and what a restart
 /// found abandoned.
 /// </summary>
-public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcurrencyGroupLock groupLock, IOptions<RunnerOptions> options,
-    TimeProvider clock)
+public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcurrencyGroupLock groupLock, IBulkRunChanges bulkChanges,
+    IOptions<RunnerOptions> options, TimeProvider clock)
 {
     /// <summary>
     /// Moves waiting jobs on (queued, skipped, or through their gates), fails approvals that timed out, skips deploys a
@@ -187,11 +189,16 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
                 queued = queued.Where(j => db.Jobs.Count(o => o.ConcurrencyKey == group && o.Status == JobStatus.Running) < j.ConcurrencyLimit);
             if (candidate.DeployLockKey is { } deployKey)
                 queued = queued.Where(j => !db.Jobs.Any(o => o.DeployLockKey == deployKey && o.Status == JobStatus.Running));
-            Task<int> Claim() => queued.ExecuteUpdateAsync(s => s
+            Task<int> Claim() => bulkChanges.UpdateAsync(() => queued.ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Running)
                 .SetProperty(j => j.StartedAt, now)
                 .SetProperty(j => j.LeaseOwner, node.Id)
-                .SetProperty(j => j.LeaseExpiresAt, leaseUntil), cancellationToken);
+                .SetProperty(j => j.LeaseExpiresAt, leaseUntil), cancellationToken),
+                async () =>
+                {
+                    var job = await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == id, cancellationToken);
+                    return [new RunChange(RunChangeKind.Job, job.RunId, StatusName.Of(JobStatus.Queued), StatusName.Of(JobStatus.Running)) { Job = job }];
+                }, cancellationToken);
             string[] lockKeys = [.. new[] { candidate.ConcurrencyKey, candidate.DeployLockKey is { } d ? "deploy:" + d : null }.OfType<string>()];
             var claimed = lockKeys.Length > 0
                 ? await groupLock.WithLockAsync(lockKeys, Claim, cancellationToken)
@@ -225,8 +232,10 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
         // A lost deploy job's deployment ends with it; left running it would look like a deploy still in progress.
         var lostIds = lost.Select(j => j.Id).ToList();
         if (lostIds.Count > 0)
-            await db.Deployments.Where(d => lostIds.Contains(d.JobId) && d.Status == DeploymentStatus.Running)
-                .ExecuteUpdateAsync(set => set.SetProperty(d => d.Status, DeploymentStatus.Error).SetProperty(d => d.FinishedAt, now), cancellationToken);
+            await bulkChanges.UpdateAsync(
+                () => db.Deployments.Where(d => lostIds.Contains(d.JobId) && d.Status == DeploymentStatus.Running)
+                    .ExecuteUpdateAsync(set => set.SetProperty(d => d.Status, DeploymentStatus.Error).SetProperty(d => d.FinishedAt, now), cancellationToken),
+                () => DeploymentChanges.EndedAsync(db, lostIds, now), cancellationToken);
         if (lost.Count > 0) await PromoteAsync(cancellationToken);
         return lost.Count;
     }
