@@ -66,6 +66,12 @@ public static class DependencyInjection
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<Webhooks.WebhookMetrics>();
+        // The outbox worker's parts: claims and one delivery per scope, breakers, metrics and the wake-up signal per node.
+        services.AddScoped<Outbound.OutboxClaims>();
+        services.AddScoped<Outbound.OutboxDelivery>();
+        services.AddSingleton<Outbound.OutboundBreakers>();
+        services.AddSingleton<Outbound.OutboxMetrics>();
+        services.AddSingleton<Outbound.OutboxSignal>();
         return services;
     }
 

@@ -33,6 +33,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddOptions<ScheduleOptions>().Bind(builder.Configuration.GetSection(ScheduleOptions.Section)).ValidateOnStart();
     builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>();
     builder.Services.AddHostedService<SchedulerLoop>();
+    builder.Services.AddHostedService<OutboxDeliverer>();
 
     var app = builder.Build();
     app.Services.ProtectServerSecretFiles();
@@ -60,6 +61,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapEnvironmentEndpoints();
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();
+    app.MapDeliveryEndpoints();
 
     await app.RunAsync();
 });

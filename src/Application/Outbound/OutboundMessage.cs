@@ -21,6 +21,12 @@ public sealed record OutboundMessage(Guid? ProjectId, string Kind, string Channe
     /// <summary>Where it came from, for the delivery log: the subscription or the forge-status setting.</summary>
     public Guid? SourceId { get; init; }
     public Guid? RunId { get; init; }
+
+    /// <summary>
+    /// The outbox row's id, set by the deliverer when it sends the message (null when enqueued). Channels pass it on
+    /// (HTTP: the <c>X-Comet-Delivery</c> header) so a receiver can tell a redelivery from a new message.
+    /// </summary>
+    public Guid? DeliveryId { get; init; }
 }
 
 /// <summary>A header filled from a project secret at send time: <c>Authorization: Bearer {secret}</c>.</summary>

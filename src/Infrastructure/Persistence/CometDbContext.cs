@@ -1,6 +1,7 @@
 using Comet.Domain.Environments;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
+using Comet.Domain.Outbound;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Changes;
 using Comet.Domain.Projects;
@@ -47,6 +48,9 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options, IEn
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
     public DbSet<Deployment> Deployments => Set<Deployment>();
     public DbSet<JobApproval> JobApprovals => Set<JobApproval>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<OutboxAttempt> OutboxAttempts => Set<OutboxAttempt>();
+    public DbSet<ForgeStatusSetting> ForgeStatusSettings => Set<ForgeStatusSetting>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {

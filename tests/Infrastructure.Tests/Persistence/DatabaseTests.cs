@@ -17,8 +17,8 @@ namespace Comet.Infrastructure.Tests.Persistence;
 [TestFixture("postgres")]
 public sealed class DatabaseTests(string providerName)
 {
-    private static readonly string[] KnownMigrations = ["20261122000000_InitialSchema", "20261122030000_PipelineExecution", "20261122060000_Identity", "20261122090000_TestReportsAndArtifacts", "20261207010000_WebhookRejectionsAndDuplicatePushes", "20261207020000_PasswordChanges", "20261207040000_Secrets", "20261207050000_Schedules", "20261207060000_QueueThatExplainsItself", "20261207070000_EnvironmentsAndDeployments", "20261208000000_ApprovalsAndProtectedEnvironments"];
-    private static readonly string[] Tables = ["projects", "pipeline_runs", "jobs", "steps", "deliveries", "users", "refresh_tokens", "personal_access_tokens", "audit_events", "project_members", "external_logins", "test_cases", "test_suites", "coverage_reports", "artifacts", "secrets", "secret_key_checks", "schedules", "schedule_slots", "environments", "deployments", "job_approvals"];
+    private static readonly string[] KnownMigrations = ["20261122000000_InitialSchema", "20261122030000_PipelineExecution", "20261122060000_Identity", "20261122090000_TestReportsAndArtifacts", "20261207010000_WebhookRejectionsAndDuplicatePushes", "20261207020000_PasswordChanges", "20261207040000_Secrets", "20261207050000_Schedules", "20261207060000_QueueThatExplainsItself", "20261207070000_EnvironmentsAndDeployments", "20261208000000_ApprovalsAndProtectedEnvironments", "20261208010000_OutboxAndForgeStatus"];
+    private static readonly string[] Tables = ["projects", "pipeline_runs", "jobs", "steps", "deliveries", "users", "refresh_tokens", "personal_access_tokens", "audit_events", "project_members", "external_logins", "test_cases", "test_suites", "coverage_reports", "artifacts", "secrets", "secret_key_checks", "schedules", "schedule_slots", "environments", "deployments", "job_approvals", "outbox_messages", "outbox_attempts", "forge_status_settings"];
     private static readonly DateTime T0 = new(2026, 3, 4, 5, 6, 7, 123, DateTimeKind.Utc);
 
     private readonly DatabaseProvider _provider = DatabaseProviders.Parse(providerName);

@@ -1,6 +1,7 @@
 using Comet.Domain.Environments;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
+using Comet.Domain.Outbound;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Domain.Schedules;
@@ -36,6 +37,9 @@ public interface ICometDbContext
     DbSet<DeploymentEnvironment> Environments { get; }
     DbSet<Deployment> Deployments { get; }
     DbSet<JobApproval> JobApprovals { get; }
+    DbSet<OutboxMessage> OutboxMessages { get; }
+    DbSet<OutboxAttempt> OutboxAttempts { get; }
+    DbSet<ForgeStatusSetting> ForgeStatusSettings { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }
