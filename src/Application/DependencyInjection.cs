@@ -72,6 +72,7 @@ public static class DependencyInjection
         services.AddSingleton<Outbound.OutboundBreakers>();
         services.AddSingleton<Outbound.OutboxMetrics>();
         services.AddSingleton<Outbound.OutboxSignal>();
+        services.AddScoped<Runs.Changes.IRunChangeHandler, ForgeStatus.ForgeStatusReporter>();
         return services;
     }
 

@@ -62,6 +62,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();
     app.MapDeliveryEndpoints();
+    app.MapForgeStatusEndpoints();
 
     await app.RunAsync();
 });
