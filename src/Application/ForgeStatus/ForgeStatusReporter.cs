@@ -12,17 +12,21 @@ namespace Comet.Application.ForgeStatus;
 /// Reports runs (and, with perJob, jobs) back to the forge as commit statuses, through the outbox in the transaction of
 /// the change: one status per state change — pending when made, running, then the final one — with the context
 /// <c>comet</c> (<c>comet/&lt;job&gt;</c> for a job). Runs without a commit sha, and projects without a forge-status
-/// setting, send nothing. A job's intermediate states (waiting, queued) are not reported; waiting for approval is.
+/// setting, send nothing. A job is pending when made, then waiting for approval (if it must) and its result; its
+/// intermediate states (waiting, queued) are not reported, and neither is its start: jobs are claimed and their steps
+/// started by bulk updates, which <see cref="IRunChangeHandler"/>s do not see.
 /// </summary>
 public sealed class ForgeStatusReporter(IOutbox outbox, IEnumerable<IPublicAddress> addresses) : IRunChangeHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly HashSet<string> ReportedJobStates =
-        ["created", "running", "waiting_for_approval", "success", "failed", "cancelled", "skipped"];
+    private static readonly HashSet<string> ReportedJobStates = ["running", "waiting_for_approval", "success", "failed", "cancelled", "skipped"];
+
+    /// <summary>A job made (whatever it starts as: waiting, queued) is pending; then approval waits, running and its result.</summary>
+    private static bool IsReportedJobChange(RunChange c) => c.Kind == RunChangeKind.Job && (c.From is null || ReportedJobStates.Contains(c.To));
 
     public async Task OnChangesAsync(IReadOnlyList<RunChange> changes, ICometDbContext db, CancellationToken cancellationToken)
     {
-        var relevant = changes.Where(c => c.Kind == RunChangeKind.Run || (c.Kind == RunChangeKind.Job && ReportedJobStates.Contains(c.To))).ToList();
+        var relevant = changes.Where(c => c.Kind == RunChangeKind.Run || IsReportedJobChange(c)).ToList();
         if (relevant.Count == 0) return;
         var address = addresses.FirstOrDefault();
         foreach (var byRun in relevant.GroupBy(c => c.RunId))
@@ -46,7 +50,8 @@ public sealed class ForgeStatusReporter(IOutbox outbox, IEnumerable<IPublicAddre
                 }
                 else if (setting.PerJob && change.Job is { } job)
                 {
-                    status = new CommitStatus(sha, change.To, "comet/" + job.Name, JobDescription(job.Name, change.To), link, gitRef, null);
+                    var to = change.From is null && change.To is not "waiting_for_approval" ? "pending" : change.To;
+                    status = new CommitStatus(sha, to, "comet/" + job.Name, JobDescription(job.Name, to), link, gitRef, null);
                 }
                 else continue;
                 Enqueue(project.Id, setting, target, run, status);
@@ -65,6 +70,8 @@ public sealed class ForgeStatusReporter(IOutbox outbox, IEnumerable<IPublicAddre
             Credential = ForgeStatusRequests.Credential(target.Forge, projectId, setting.TokenSecret),
             SourceId = setting.Id,
             RunId = run.Id,
+            // A commit's statuses for one context must arrive in order: a late "pending" would hide the result.
+            OrderingKey = $"forge_status {target.ApiUrl} {target.Repository} {status.Sha} {status.Context}",
         });
     }
 
@@ -83,7 +90,7 @@ public sealed class ForgeStatusReporter(IOutbox outbox, IEnumerable<IPublicAddre
 
     private static string JobDescription(string job, string status) => Cut(status switch
     {
-        "created" => $"{job} is queued",
+        "pending" => $"{job} is queued",
         "running" => $"{job} is running",
         "waiting_for_approval" => $"{job} is waiting for approval",
         "success" => $"{job} succeeded",

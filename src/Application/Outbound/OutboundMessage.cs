@@ -27,6 +27,12 @@ public sealed record OutboundMessage(Guid? ProjectId, string Kind, string Channe
     /// (HTTP: the <c>X-Comet-Delivery</c> header) so a receiver can tell a redelivery from a new message.
     /// </summary>
     public Guid? DeliveryId { get; init; }
+
+    /// <summary>
+    /// Messages with the same key are sent in the order they were written, one at a time (a commit's "pending" must not
+    /// overtake its "success"); null: no order to keep. At most 300 characters.
+    /// </summary>
+    public string? OrderingKey { get; init; }
 }
 
 /// <summary>A header filled from a project secret at send time: <c>Authorization: Bearer {secret}</c>.</summary>

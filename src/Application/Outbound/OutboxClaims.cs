@@ -9,7 +9,7 @@ namespace Comet.Application.Outbound;
 /// Which messages this node delivers next. A message is claimed by one conditional UPDATE (pending, due, no live
 /// lease), so of several orchestrators sharing a database exactly one wins it; its lease lapses if that node dies.
 /// Messages for a destination whose breaker is open are not claimed: they are put off until it may close, and the
-/// delivery log says why, their attempts untouched.
+/// delivery log says why, their attempts untouched. Messages that share an ordering key leave one at a time, oldest first.
 /// </summary>
 public sealed class OutboxClaims(ICometDbContext db, INodeIdentity node, OutboundBreakers breakers, IOptions<OutboxOptions> options, TimeProvider clock)
 {
@@ -19,6 +19,9 @@ public sealed class OutboxClaims(ICometDbContext db, INodeIdentity node, Outboun
         var now = clock.GetUtcNow().UtcDateTime;
         var due = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseExpiresAt == null || m.LeaseExpiresAt < now))
+            // An older message with the same ordering key goes first, even while it waits for a retry.
+            .Where(m => m.OrderingKey == null || !db.OutboxMessages.Any(o => o.OrderingKey == m.OrderingKey && o.State == OutboxState.Pending
+                                                                              && o.CreatedAt < m.CreatedAt))
             .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
             .Select(m => new { m.Id, m.Destination })
             .Take(max * 2)

@@ -51,6 +51,9 @@ public sealed class OutboxMessage
     public Guid? SourceId { get; private set; }
     public Guid? RunId { get; private set; }
 
+    /// <summary>Messages with the same key are sent in the order they were written, one at a time; null: any order.</summary>
+    public string? OrderingKey { get; private set; }
+
     /// <summary>The project whose secret fills the credential header at send time; null: the message has no credential.</summary>
     public Guid? CredentialProjectId { get; private set; }
     public string? CredentialSecret { get; private set; }
@@ -75,10 +78,11 @@ public sealed class OutboxMessage
     public string? LeaseOwner { get; private set; }
     public DateTime? LeaseExpiresAt { get; private set; }
 
-    public void From(Guid? sourceId, Guid? runId)
+    public void From(Guid? sourceId, Guid? runId, string? orderingKey = null)
     {
         SourceId = sourceId;
         RunId = runId;
+        OrderingKey = orderingKey is null ? null : Cut(orderingKey, MaxDestinationLength);
     }
 
     public void UseCredential(Guid projectId, string secretName, string headerName, string format)

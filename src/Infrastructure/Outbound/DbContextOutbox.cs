@@ -24,7 +24,7 @@ public sealed class DbContextOutbox(IServiceProvider services, OutboxSignal sign
         }
         var row = new OutboxMessage(message.ProjectId, message.Kind, message.Channel, message.Destination, message.Payload, message.Summary,
             clock.GetUtcNow().UtcDateTime);
-        row.From(message.SourceId, message.RunId);
+        row.From(message.SourceId, message.RunId, message.OrderingKey);
         if (message.Credential is { } credential)
             row.UseCredential(credential.ProjectId, credential.SecretName, credential.HeaderName, credential.Format);
         _db.OutboxMessages.Add(row);

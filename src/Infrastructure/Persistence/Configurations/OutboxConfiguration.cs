@@ -19,6 +19,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Destination).HasMaxLength(OutboxMessage.MaxDestinationLength).IsRequired();
         builder.Property(m => m.Payload).IsRequired();
         builder.Property(m => m.Summary).HasMaxLength(OutboxMessage.MaxSummaryLength).IsRequired();
+        builder.Property(m => m.OrderingKey).HasMaxLength(OutboxMessage.MaxDestinationLength);
+        builder.HasIndex(m => new { m.OrderingKey, m.State });
         builder.Property(m => m.CredentialSecret).HasMaxLength(128);
         builder.Property(m => m.CredentialHeader).HasMaxLength(128);
         builder.Property(m => m.CredentialFormat).HasMaxLength(128);

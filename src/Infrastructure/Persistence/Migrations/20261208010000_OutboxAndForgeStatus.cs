@@ -26,6 +26,7 @@ public sealed class OutboxAndForgeStatus : Migration
                 summary = table.Column<string>(maxLength: 500, nullable: false),
                 source_id = table.Column<Guid>(nullable: true),
                 run_id = table.Column<Guid>(nullable: true),
+                ordering_key = table.Column<string>(maxLength: 300, nullable: true),
                 credential_project_id = table.Column<Guid>(nullable: true),
                 credential_secret = table.Column<string>(maxLength: 128, nullable: true),
                 credential_header = table.Column<string>(maxLength: 128, nullable: true),
@@ -49,6 +50,7 @@ public sealed class OutboxAndForgeStatus : Migration
             });
         migrationBuilder.CreateIndex("ix_outbox_messages_state_next_attempt_at", "outbox_messages", ["state", "next_attempt_at"]);
         migrationBuilder.CreateIndex("ix_outbox_messages_project_id_created_at", "outbox_messages", ["project_id", "created_at"]);
+        migrationBuilder.CreateIndex("ix_outbox_messages_ordering_key_state", "outbox_messages", ["ordering_key", "state"]);
 
         migrationBuilder.CreateTable(
             name: "outbox_attempts",
