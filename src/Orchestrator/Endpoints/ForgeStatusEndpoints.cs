@@ -15,13 +15,13 @@ public static class ForgeStatusEndpoints
         var group = app.MapGroup("/api/v1/projects/{slug}/forge-status").WithTags("Forge status")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/", Get).WithName("GetForgeStatus")
+        group.MapGet("", Get).WithName("GetForgeStatus")
             .WithSummary("How the project reports runs to its forge, and what stops statuses from getting through (problem).")
             .WithDescription("Viewers and up. problem names the latest status the forge refused for its token (401, 403, 404) until a "
                 + "later one is delivered, e.g. \"status token rejected (401 from https://api.github.com at 2026-11-23T09:30:04Z)\". "
                 + "404 when the project has no setting.")
             .WithResponseExample(StatusCodes.Status200OK, Examples.Setting);
-        group.MapPut("/", Set).WithName("SetForgeStatus")
+        group.MapPut("", Set).WithName("SetForgeStatus")
             .WithSummary("Report runs (and with perJob, each job) to the forge as commit statuses.")
             .WithDescription("Maintainers and owners; audited. tokenSecret names a project (or instance) secret holding the forge token; "
                 + "it is read when each status is sent and never stored with the status or shown. apiUrl defaults to "

@@ -239,4 +239,48 @@ public sealed class OutboxTests : PipelineTestBase
             Assert.That(hidden.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "to a non-member the delivery is not there");
         }
     }
+
+    [Test]
+    public async Task A_dead_message_makes_readiness_degraded_naming_the_count_and_is_counted_in_the_metrics()
+    {
+        var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, double Value, string Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Comet.Application.Outbound.OutboxMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+        };
+        void Record(System.Diagnostics.Metrics.Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+            measurements.Add((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))));
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+
+        await using var receiver = await FakeReceiver.StartAsync();
+        receiver.Responder = _ => new FakeAnswer(403, "forbidden");
+        var slug = await ProjectAsync();
+        var id = await Factory.EnqueueHttpAsync(slug, receiver.Url + "/no");
+        await Client.WaitForDeliveryAsync(id, "dead");
+
+        using var response = await Client.GetAsync("/health/ready");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "degraded is still ready");
+        var report = await response.ReadJsonAsync();
+        var outbox = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "outbox");
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.GetProperty("status").GetString(), Is.EqualTo("degraded"));
+            Assert.That(outbox.GetProperty("status").GetString(), Is.EqualTo("degraded"));
+            Assert.That(outbox.GetProperty("description").GetString(), Does.Match(@"^\d+ outbox message\(s\) dead-lettered in the last hour \(\d+ dead in all\)"));
+        });
+
+        await Task.Delay(300); // the worker's next pass counts the dead
+        listener.RecordObservableInstruments();
+        Assert.Multiple(() =>
+        {
+            Assert.That(measurements.Where(m => m.Instrument == "comet.outbox.deliveries").Select(m => m.Tags), Does.Contain("kind=notification,result=rejected"));
+            Assert.That(measurements.Where(m => m.Instrument == "comet.outbox.dead_lettered").Select(m => m.Tags), Does.Contain("kind=notification"));
+            Assert.That(measurements.Any(m => m.Instrument == "comet.outbox.attempt.duration"), Is.True);
+            Assert.That(measurements.Where(m => m.Instrument == "comet.outbox.dead").Select(m => m.Value).LastOrDefault(), Is.GreaterThanOrEqualTo(1));
+        });
+    }
 }
