@@ -20,6 +20,9 @@ public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictio
 public sealed record FakeAnswer(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null)
 {
     public bool Hang { get; init; }
+
+    /// <summary>How long the fake takes before it answers.</summary>
+    public TimeSpan Delay { get; init; }
     public static FakeAnswer Ok => new(200, "{}");
 }
 
@@ -33,6 +36,8 @@ public sealed class FakeReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private readonly ConcurrentQueue<ReceivedRequest> _answered = new();
+    private int _inFlight;
+    private int _maxInFlight;
 
     /// <summary>Decides the answer to each request; default: 200.</summary>
     public Func<ReceivedRequest, FakeAnswer> Responder { get; set; } = _ => FakeAnswer.Ok;
@@ -52,6 +57,9 @@ public sealed class FakeReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedRequest> Received => [.. _received];
     public IReadOnlyList<ReceivedRequest> Answered => [.. _answered];
 
+    /// <summary>The most requests the fake was handling at one moment.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
     public static async Task<FakeReceiver> StartAsync(int? port = null)
     {
         var receiver = new FakeReceiver(port ?? FreePort.Next());
@@ -60,6 +68,21 @@ public sealed class FakeReceiver : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        int max;
+        while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max) { }
+        try
+        {
+            await AnswerAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
@@ -72,6 +95,7 @@ public sealed class FakeReceiver : IAsyncDisposable
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
             return;
         }
+        if (answer.Delay > TimeSpan.Zero) await Task.Delay(answer.Delay);
         context.Response.StatusCode = answer.Status;
         foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
         if (answer.Status is >= 200 and < 300) _answered.Enqueue(request);

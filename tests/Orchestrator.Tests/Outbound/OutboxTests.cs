@@ -283,4 +283,37 @@ public sealed class OutboxTests : PipelineTestBase
             Assert.That(measurements.Where(m => m.Instrument == "comet.outbox.dead").Select(m => m.Value).LastOrDefault(), Is.GreaterThanOrEqualTo(1));
         });
     }
+
+    [Test]
+    public async Task Deliveries_run_concurrently_not_one_after_another()
+    {
+        await using var receiver = await FakeReceiver.StartAsync();
+        receiver.Responder = _ => FakeAnswer.Ok with { Delay = TimeSpan.FromMilliseconds(700) };
+        var slug = await ProjectAsync();
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < 6; i++) ids.Add(await Factory.EnqueueHttpAsync(slug, receiver.Url + "/slow/" + i));
+        foreach (var id in ids) await Client.WaitForDeliveryAsync(id, "delivered");
+
+        Assert.That(receiver.MaxInFlight, Is.GreaterThanOrEqualTo(3), "several deliveries are in flight at once (Outbox:Concurrency is 8)");
+    }
+
+    [Test]
+    public async Task A_429_with_Retry_After_waits_at_least_that_long()
+    {
+        await using var receiver = await FakeReceiver.StartAsync();
+        var calls = 0;
+        receiver.Responder = _ => Interlocked.Increment(ref calls) == 1
+            ? new FakeAnswer(429, "slow down", new Dictionary<string, string> { ["Retry-After"] = "2" })
+            : FakeAnswer.Ok;
+        var slug = await ProjectAsync();
+
+        var id = await Factory.EnqueueHttpAsync(slug, receiver.Url + "/limited");
+
+        await Client.WaitForDeliveryAsync(id, "delivered");
+        var received = receiver.Received;
+        Assert.That(received, Has.Count.EqualTo(2));
+        Assert.That(received[1].At - received[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9)),
+            "the backoff here is at most 0.2 s; the destination asked for 2 s");
+    }
 }
