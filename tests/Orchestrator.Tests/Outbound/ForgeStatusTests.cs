@@ -230,4 +230,41 @@ public sealed class ForgeStatusTests : PipelineTestBase
         using var missing = await Client.GetAsync($"/api/v1/projects/{project.Slug}/forge-status");
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
+
+    [Test]
+    public async Task GitLab_gets_the_runs_line_coverage_with_its_final_status()
+    {
+        const string pipeline = """
+            jobs:
+              test:
+                steps:
+                  - run: echo measured
+                reports:
+                  coverage: [coverage.xml]
+            """;
+        const string cobertura = """
+            <?xml version="1.0" ?>
+            <coverage version="7.4" timestamp="1" lines-valid="8" lines-covered="6" line-rate="0.75" branches-covered="0" branches-valid="0" branch-rate="0" complexity="0">
+              <packages><package name="." line-rate="0.75" branch-rate="0" complexity="0"><classes>
+                <class name="core.py" filename="core.py" line-rate="0.75" branch-rate="0" complexity="0"><methods/><lines>
+                  <line number="1" hits="1"/><line number="2" hits="1"/><line number="3" hits="1"/><line number="4" hits="1"/>
+                  <line number="5" hits="1"/><line number="6" hits="1"/><line number="7" hits="0"/><line number="8" hits="0"/>
+                </lines></class>
+              </classes></package></packages>
+            </coverage>
+            """;
+        await using var gitlab = await FakeReceiver.StartAsync();
+        var (repository, project) = await ProjectWithAsync(pipeline, new Dictionary<string, string> { ["coverage.xml"] = cobertura }, forge: "gitlab");
+        await Client.SetSecretAsync(project.Slug, "STATUS_TOKEN", Token);
+        using (var put = await Client.PutAsJsonAsync($"/api/v1/projects/{project.Slug}/forge-status",
+                   new { apiUrl = gitlab.Url + "/api/v4", tokenSecret = "STATUS_TOKEN", repository = "acme/widgets" }))
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK), await put.Content.ReadAsStringAsync());
+
+        await RunToEndAsync(project, repository);
+
+        var received = await FinalAsync(gitlab, project.Slug, 3);
+        var final = received.Single(r => r.Json.GetProperty("state").GetString() == "success");
+        Assert.That(final.Json.GetProperty("coverage").GetDouble(), Is.EqualTo(75.0));
+        Assert.That(received.Where(r => r != final).Select(r => r.Json.TryGetProperty("coverage", out _)), Is.All.False);
+    }
 }
