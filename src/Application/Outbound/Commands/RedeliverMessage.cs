@@ -24,7 +24,10 @@ public sealed class RedeliverMessageHandler(ICometDbContext db, ICurrentUser use
             throw new ConflictException("This delivery is still pending: it is sent (again) on its own; redeliver a delivered or dead one.");
         var was = Domain.Common.StatusName.Of(message.State);
         message.Redeliver(clock.GetUtcNow().UtcDateTime);
-        audit.Record(OutboxAuditActions.Redelivered, target: message.ProjectId is { } p ? $"project:{p}" : "instance",
+        var slug = message.ProjectId is { } projectId
+            ? await db.Projects.Where(p => p.Id == projectId).Select(p => p.Slug).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        audit.Record(OutboxAuditActions.Redelivered, target: slug is null ? "instance" : $"project:{slug}",
             detail: $"{message.Id} ({message.Kind} to {message.Destination}, was {was}): {message.Summary}");
         await db.SaveChangesAsync(cancellationToken);
         signal.Notify();
