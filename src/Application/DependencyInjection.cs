@@ -73,6 +73,17 @@ public static class DependencyInjection
         services.AddSingleton<Events.LiveEventSignal>();
         services.TryAddSingleton<Events.ILiveEventFanOut, Events.NoLiveEventFanOut>();
         services.AddOptions<Events.LiveEventOptions>();
+        // The outbox worker's parts: claims and one delivery per scope, breakers, metrics and the wake-up signal per node.
+        services.AddScoped<Outbound.OutboxClaims>();
+        services.AddScoped<Outbound.OutboxDelivery>();
+        services.AddSingleton<Outbound.OutboundBreakers>();
+        services.AddSingleton<Outbound.OutboxMetrics>();
+        services.AddSingleton<Outbound.OutboxSignal>();
+        services.AddScoped<Runs.Changes.IRunChangeHandler, ForgeStatus.ForgeStatusReporter>();
+        // Notifications are made in the transaction of the change that causes them (run ends, approvals, deployments, dead letters).
+        services.AddScoped<Notifications.NotificationProducer>();
+        services.AddScoped<Runs.Changes.IRunChangeHandler>(p => p.GetRequiredService<Notifications.NotificationProducer>());
+        services.AddScoped<Outbound.IDeadLetterHandler>(p => p.GetRequiredService<Notifications.NotificationProducer>());
         return services;
     }
 

@@ -61,7 +61,16 @@ public static class DependencyInjection
         services.AddScoped<Application.Runs.Changes.IBulkRunChanges, BulkRunChanges>();
         AddLiveEvents(services, configuration);
 
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
+
+        // The outbox: rows in the unit of work, sent by the orchestrator's worker over the channels below.
+        services.AddOptions<Application.Outbound.OutboxOptions>().Bind(configuration.GetSection(Application.Outbound.OutboxOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Application.Outbound.OutboxOptions>, Application.Outbound.OutboxOptionsValidator>();
+        services.AddOptions<Application.Outbound.OutboundOptions>().Bind(configuration.GetSection(Application.Outbound.OutboundOptions.Section));
+        services.AddScoped<Application.Outbound.IOutbox, Outbound.DbContextOutbox>();
+        services.AddSingleton<Outbound.OutboundHttp>();
+        services.AddSingleton<Application.Outbound.IOutboundChannel, Outbound.HttpOutboundChannel>();
 
         services.AddOptions<RunnerOptions>().Bind(configuration.GetSection(RunnerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();

@@ -37,6 +37,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddSingleton<LiveEventFeed>();
     builder.Services.AddHostedService(p => p.GetRequiredService<LiveEventFeed>());
     builder.Services.AddHostedService<LiveEventSweeper>();
+    builder.Services.AddHostedService<OutboxDeliverer>();
 
     var app = builder.Build();
     app.Services.ProtectServerSecretFiles();
@@ -68,6 +69,8 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapPipelineEndpoints();
     app.MapWebhookEndpoints();
     app.MapEventEndpoints();
+    app.MapDeliveryEndpoints();
+    app.MapForgeStatusEndpoints();
 
     await app.RunAsync();
 });

@@ -78,6 +78,9 @@ public sealed class ApiDocumentationAndHealthTests : OrchestratorTestBase
     [TestCase("/hooks/{forge}", "post", false)]
     [TestCase("/.well-known/jwks.json", "get", false)]
     [TestCase("/api/v1/artifacts/{artifactId}/download", "get", false)]
+    [TestCase("/api/v1/projects/{slug}/deliveries", "get", true)]
+    [TestCase("/api/v1/projects/{slug}/webhook-deliveries", "get", true)]
+    [TestCase("/api/v1/projects/{slug}/forge-status", "put", true)]
     public async Task Operations_that_need_a_token_carry_the_bearer_requirement_and_the_others_do_not(string path, string method, bool needsToken)
     {
         var operation = Operation(await DocumentAsync(), path, method);
@@ -141,6 +144,12 @@ public sealed class ApiDocumentationAndHealthTests : OrchestratorTestBase
     [TestCase("/auth/login", "post", true)]
     [TestCase("/auth/refresh", "post", true)]
     [TestCase("/api/v1/me/tokens", "post", true)]
+    [TestCase("/api/v1/projects/{slug}/deliveries", "get", false)]
+    [TestCase("/api/v1/deliveries/{id}", "get", false)]
+    [TestCase("/api/v1/deliveries/{id}/redeliver", "post", false)]
+    [TestCase("/api/v1/projects/{slug}/deliveries/redeliver-dead", "post", false)]
+    [TestCase("/api/v1/projects/{slug}/forge-status", "get", false)]
+    [TestCase("/api/v1/projects/{slug}/forge-status", "put", true)]
     public async Task A_main_operation_has_a_summary_a_description_and_examples(string path, string method, bool hasBody)
     {
         var operation = Operation(await DocumentAsync(), path, method);

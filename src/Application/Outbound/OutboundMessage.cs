@@ -22,8 +22,17 @@ public sealed record OutboundMessage(Guid? ProjectId, string Kind, string Channe
     public Guid? SourceId { get; init; }
     public Guid? RunId { get; init; }
 
-    /// <summary>The outbox row's id once stored: sent as <c>X-Comet-Delivery</c> so receivers can drop a repeat.</summary>
-    public Guid DeliveryId { get; init; }
+    /// <summary>
+    /// The outbox row's id, set by the deliverer when it sends the message (null when enqueued). Channels pass it on
+    /// (HTTP: the <c>X-Comet-Delivery</c> header) so a receiver can tell a redelivery from a new message.
+    /// </summary>
+    public Guid? DeliveryId { get; init; }
+
+    /// <summary>
+    /// Messages with the same key are sent in the order they were written, one at a time (a commit's "pending" must not
+    /// overtake its "success"); null: no order to keep. At most 300 characters.
+    /// </summary>
+    public string? OrderingKey { get; init; }
 }
 
 /// <summary>A header filled from a project secret at send time: <c>Authorization: Bearer {secret}</c>.</summary>

@@ -31,7 +31,7 @@ public sealed class EmailChannel(IServiceScopeFactory scopes, ISecretProtector p
         var mail = new MimeMessage { Subject = payload.Subject };
         mail.From.Add(MailboxAddress.Parse(smtp.From));
         foreach (var to in recipients) mail.To.Add(MailboxAddress.Parse(to));
-        mail.Headers.Add("X-Comet-Delivery", message.DeliveryId.ToString());
+        if (message.DeliveryId is { } id) mail.Headers.Add("X-Comet-Delivery", id.ToString());
         mail.Body = new TextPart("plain") { Text = payload.Text };
 
         var clock = Stopwatch.StartNew();
@@ -42,21 +42,21 @@ public sealed class EmailChannel(IServiceScopeFactory scopes, ISecretProtector p
             if (smtp.Username is { Length: > 0 } user) await client.AuthenticateAsync(user, smtp.Password ?? "", cancellationToken);
             var answer = await client.SendAsync(mail, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
-            return new DeliveryOutcome(DeliveryResult.Delivered, summary, 250, HttpDelivery.Excerpt(answer ?? ""), clock.Elapsed);
+            return new DeliveryOutcome(DeliveryResult.Delivered, summary, 250, Outbound.OutboundHttp.Excerpt(answer ?? ""), clock.Elapsed);
         }
         catch (SmtpCommandException e)
         {
             var code = (int)e.StatusCode;
-            return new DeliveryOutcome(code >= 500 ? DeliveryResult.Rejected : DeliveryResult.Retry, summary, code, HttpDelivery.Excerpt(e.Message), clock.Elapsed);
+            return new DeliveryOutcome(code >= 500 ? DeliveryResult.Rejected : DeliveryResult.Retry, summary, code, Outbound.OutboundHttp.Excerpt(e.Message), clock.Elapsed);
         }
         catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException
                                       or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new DeliveryOutcome(DeliveryResult.Retry, summary, null, HttpDelivery.Excerpt(e.Message), clock.Elapsed);
+            return new DeliveryOutcome(DeliveryResult.Retry, summary, null, Outbound.OutboundHttp.Excerpt(e.Message), clock.Elapsed);
         }
         catch (AuthenticationException e)
         {
-            return new DeliveryOutcome(DeliveryResult.Rejected, summary, null, HttpDelivery.Excerpt("the mail server refused the login: " + e.Message), clock.Elapsed);
+            return new DeliveryOutcome(DeliveryResult.Rejected, summary, null, Outbound.OutboundHttp.Excerpt("the mail server refused the login: " + e.Message), clock.Elapsed);
         }
     }
 

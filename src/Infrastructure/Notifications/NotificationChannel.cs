@@ -15,9 +15,6 @@ namespace Comet.Infrastructure.Notifications;
 /// </summary>
 public abstract class NotificationChannel(IServiceScopeFactory scopes, ISecretProtector protector) : IOutboundChannel
 {
-    /// <summary>The client every outbound request goes through (guarded against private addresses, short timeouts).</summary>
-    public const string HttpClientName = "outbound";
-
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public abstract string Name { get; }
@@ -36,6 +33,12 @@ public abstract class NotificationChannel(IServiceScopeFactory scopes, ISecretPr
             return new DeliveryOutcome(DeliveryResult.Rejected, $"{Name} notification", null, "the subscription was deleted", TimeSpan.Zero);
         var secret = subscription.ProtectedSecret is { } stored ? protector.Unprotect(stored) : null;
         return await SendAsync(subscription, secret, payload, message, cancellationToken);
+    }
+
+    /// <summary>Sends through the guarded outbound client and disposes the request.</summary>
+    protected static async Task<DeliveryOutcome> SendAsync(Outbound.OutboundHttp http, HttpRequestMessage request, string summary, CancellationToken cancellationToken)
+    {
+        using (request) return await http.SendAsync(request, summary, cancellationToken);
     }
 
     protected abstract Task<DeliveryOutcome> SendAsync(Subscription subscription, string? secret, NotificationPayload payload,

@@ -14,9 +14,6 @@ public static class NotificationSetup
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         services.AddSingleton<INotificationTemplates, FluidNotificationTemplates>();
-        // Short timeouts, and redirects are answers, not instructions: a 3xx is recorded, never followed.
-        services.AddHttpClient(NotificationChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         services.AddSingleton<IOutboundChannel, WebhookChannel>();
         services.AddSingleton<IOutboundChannel, SlackChannel>();
         services.AddSingleton<IOutboundChannel, TelegramChannel>();

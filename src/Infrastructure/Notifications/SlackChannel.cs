@@ -3,6 +3,7 @@ using Comet.Application.Notifications;
 using Comet.Application.Outbound;
 using Comet.Application.Secrets;
 using Comet.Domain.Notifications;
+using Comet.Infrastructure.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Comet.Infrastructure.Notifications;
@@ -11,7 +12,7 @@ namespace Comet.Infrastructure.Notifications;
 /// A Slack incoming webhook: the text as a mrkdwn section and, when the event has a run, a button linking to it. The
 /// webhook URL is the credential, so it is kept encrypted and the delivery log shows only its host.
 /// </summary>
-public sealed class SlackChannel(IServiceScopeFactory scopes, ISecretProtector protector, IHttpClientFactory clients)
+public sealed class SlackChannel(IServiceScopeFactory scopes, ISecretProtector protector, OutboundHttp http)
     : NotificationChannel(scopes, protector)
 {
     public override string Name => NotificationChannels.Slack;
@@ -30,6 +31,6 @@ public sealed class SlackChannel(IServiceScopeFactory scopes, ISecretProtector p
     {
         var url = new Uri(secret ?? throw new InvalidOperationException("A Slack subscription keeps its webhook URL."));
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(Body(payload), options: Json) };
-        return HttpDelivery.SendAsync(clients.CreateClient(HttpClientName), request, $"POST {url.GetLeftPart(UriPartial.Authority)}/…", cancellationToken);
+        return SendAsync(http, request, $"POST {url.GetLeftPart(UriPartial.Authority)}/…", cancellationToken);
     }
 }

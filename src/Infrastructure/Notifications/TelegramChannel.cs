@@ -3,13 +3,14 @@ using Comet.Application.Notifications;
 using Comet.Application.Outbound;
 using Comet.Application.Secrets;
 using Comet.Domain.Notifications;
+using Comet.Infrastructure.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Comet.Infrastructure.Notifications;
 
 /// <summary>The Telegram Bot API's sendMessage to the subscription's chat; the bot token sits in the URL path, so the log hides it.</summary>
-public sealed class TelegramChannel(IServiceScopeFactory scopes, ISecretProtector protector, IHttpClientFactory clients,
+public sealed class TelegramChannel(IServiceScopeFactory scopes, ISecretProtector protector, OutboundHttp http,
     IOptions<NotificationOptions> options) : NotificationChannel(scopes, protector)
 {
     public override string Name => NotificationChannels.Telegram;
@@ -23,6 +24,6 @@ public sealed class TelegramChannel(IServiceScopeFactory scopes, ISecretProtecto
         {
             Content = JsonContent.Create(new { chat_id = subscription.Target, text = payload.Text, disable_web_page_preview = true }),
         };
-        return HttpDelivery.SendAsync(clients.CreateClient(HttpClientName), request, $"POST {root}/bot…/sendMessage", cancellationToken);
+        return SendAsync(http, request, $"POST {root}/bot…/sendMessage", cancellationToken);
     }
 }

@@ -5,6 +5,7 @@ using Comet.Application.Notifications;
 using Comet.Application.Outbound;
 using Comet.Application.Secrets;
 using Comet.Domain.Notifications;
+using Comet.Infrastructure.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Comet.Infrastructure.Notifications;
@@ -13,7 +14,7 @@ namespace Comet.Infrastructure.Notifications;
 /// The generic webhook: a JSON POST of the event (docs/NOTIFICATIONS.md) signed with HMAC-SHA256 of the body under the
 /// subscription's signing key, like GitHub's <c>X-Hub-Signature-256</c>.
 /// </summary>
-public sealed class WebhookChannel(IServiceScopeFactory scopes, ISecretProtector protector, IHttpClientFactory clients)
+public sealed class WebhookChannel(IServiceScopeFactory scopes, ISecretProtector protector, OutboundHttp http)
     : NotificationChannel(scopes, protector)
 {
     public const string SignatureHeader = "X-Comet-Signature-256";
@@ -33,8 +34,8 @@ public sealed class WebhookChannel(IServiceScopeFactory scopes, ISecretProtector
         var request = new HttpRequestMessage(HttpMethod.Post, subscription.Target) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
         request.Headers.Add("X-Comet-Event", payload.Event);
-        request.Headers.Add("X-Comet-Delivery", message.DeliveryId.ToString());
+        if (message.DeliveryId is { } id) request.Headers.Add("X-Comet-Delivery", id.ToString());
         if (secret is not null) request.Headers.Add(SignatureHeader, Sign(secret, body));
-        return HttpDelivery.SendAsync(clients.CreateClient(HttpClientName), request, $"POST {subscription.Target}", cancellationToken);
+        return SendAsync(http, request, $"POST {subscription.Target}", cancellationToken);
     }
 }

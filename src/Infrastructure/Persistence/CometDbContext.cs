@@ -3,6 +3,7 @@ using Comet.Domain.Events;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Notifications;
+using Comet.Domain.Outbound;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Changes;
 using Comet.Domain.Projects;
@@ -51,6 +52,9 @@ public sealed class CometDbContext(DbContextOptions<CometDbContext> options, IEn
     public DbSet<JobApproval> JobApprovals => Set<JobApproval>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<LiveEvent> LiveEvents => Set<LiveEvent>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<OutboxAttempt> OutboxAttempts => Set<OutboxAttempt>();
+    public DbSet<ForgeStatusSetting> ForgeStatusSettings => Set<ForgeStatusSetting>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {

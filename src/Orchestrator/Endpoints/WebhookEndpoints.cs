@@ -47,8 +47,9 @@ public static class WebhookEndpoints
             .WithRequestExample(ApiExamples.GiteaPush, "gitea push").WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.WebhookAccepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapGet("/api/v1/projects/{slug}/deliveries", ListDeliveries).WithTags("Webhooks").WithName("ListDeliveries")
+        app.MapGet("/api/v1/projects/{slug}/webhook-deliveries", ListDeliveries).WithTags("Webhooks").WithName("ListWebhookDeliveries")
             .WithSummary("Every webhook delivery the project received, newest first, with its outcome.")
+            .WithDescription("Viewers and up. What Comet sent out (forge statuses, notifications) is at /api/v1/projects/{slug}/deliveries.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -108,8 +108,10 @@ public sealed class InputHygieneTests : OrchestratorTestBase
     }
 
     [TestCase("/api/v1/admin/audit", "2147483647")]
+    [TestCase("/api/v1/projects/{slug}/webhook-deliveries", "2147483647")]
     [TestCase("/api/v1/projects/{slug}/deliveries", "2147483647")]
     [TestCase("/api/v1/admin/audit", "99999999999")]
+    [TestCase("/api/v1/projects/{slug}/webhook-deliveries", "99999999999")]
     [TestCase("/api/v1/projects/{slug}/deliveries", "99999999999")]
     public async Task Paging_past_the_offset_range_is_400_on_the_other_lists_too(string template, string page)
     {

@@ -30,6 +30,8 @@ public sealed class SubscriptionTests : PipelineTestBase
         ["Notifications:Smtp:Security"] = "none",
         ["Notifications:Smtp:From"] = "Comet CI <ci@example.com>",
         ["Notifications:TelegramApiUrl"] = Receiver.BaseUrl + "/telegram",
+        // The stand-ins listen on loopback, which outbound calls refuse unless an admin allows private addresses.
+        ["Outbound:AllowPrivateAddresses"] = "true",
     };
 
     [OneTimeTearDown]

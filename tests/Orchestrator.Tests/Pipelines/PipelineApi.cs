@@ -154,7 +154,7 @@ public static class PipelineApi
     public static async Task<List<JsonElement>> ListRunsAsync(this HttpClient client, string slug) =>
         [.. (await client.ListAsync($"/api/v1/projects/{slug}/runs")).GetProperty("items").EnumerateArray()];
 
-    /// <summary>GET /api/v1/projects/{slug}/deliveries: the project's webhook deliveries, newest first.</summary>
+    /// <summary>GET /api/v1/projects/{slug}/webhook-deliveries: the project's webhook deliveries, newest first.</summary>
     public static async Task<List<JsonElement>> ListDeliveriesAsync(this HttpClient client, string slug) =>
-        [.. (await client.ListAsync($"/api/v1/projects/{slug}/deliveries?pageSize=100")).GetProperty("items").EnumerateArray()];
+        [.. (await client.ListAsync($"/api/v1/projects/{slug}/webhook-deliveries?pageSize=100")).GetProperty("items").EnumerateArray()];
 }

@@ -56,6 +56,8 @@ public sealed class AuthorizationBehaviour<TRequest, TResponse>(ICurrentUser use
                 .FirstOrDefaultAsync(cancellationToken), new NotFoundException("project", byProject.ProjectSlug ?? "")),
             IRunRequest byRun => (await db.Runs.Where(r => r.Id == byRun.RunId).Select(r => (Guid?)r.ProjectId)
                 .FirstOrDefaultAsync(cancellationToken), new NotFoundException("run", byRun.RunId.ToString())),
+            IOutboxMessageRequest byMessage => (await db.OutboxMessages.Where(m => m.Id == byMessage.MessageId).Select(m => m.ProjectId)
+                .FirstOrDefaultAsync(cancellationToken), new NotFoundException("delivery", byMessage.MessageId.ToString())),
             _ => throw new InvalidOperationException($"{typeof(TRequest).Name} needs a project role but names no project or run."),
         };
         if (projectId is null) return; // the handler says "not found" in its own words

@@ -3,6 +3,7 @@ using Comet.Domain.Events;
 using Comet.Domain.Artifacts;
 using Comet.Domain.Identity;
 using Comet.Domain.Notifications;
+using Comet.Domain.Outbound;
 using Comet.Domain.Projects;
 using Comet.Domain.Runs;
 using Comet.Domain.Schedules;
@@ -40,6 +41,9 @@ public interface ICometDbContext
     DbSet<JobApproval> JobApprovals { get; }
     DbSet<Subscription> Subscriptions { get; }
     DbSet<LiveEvent> LiveEvents { get; }
+    DbSet<OutboxMessage> OutboxMessages { get; }
+    DbSet<OutboxAttempt> OutboxAttempts { get; }
+    DbSet<ForgeStatusSetting> ForgeStatusSettings { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -24,3 +24,9 @@ public interface IRunRequest
 {
     Guid RunId { get; }
 }
+
+/// <summary>A request about one outbox message (and so about its project).</summary>
+public interface IOutboxMessageRequest
+{
+    Guid MessageId { get; }
+}

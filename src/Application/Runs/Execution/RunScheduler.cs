@@ -203,9 +203,28 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
             var claimed = lockKeys.Length > 0
                 ? await groupLock.WithLockAsync(lockKeys, Claim, cancellationToken)
                 : await Claim();
-            if (claimed == 1) return id;
+            if (claimed != 1) continue;
+            await MarkRunRunningAsync(id, now, cancellationToken);
+            return id;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A run is running once one of its jobs is: said when the job is claimed, so the forge and the event stream see
+    /// "running" however short the job. Conditional, like the claim: a run another node moved on meanwhile stays as it is.
+    /// </summary>
+    private async Task MarkRunRunningAsync(Guid jobId, DateTime now, CancellationToken cancellationToken)
+    {
+        var runId = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.RunId).FirstAsync(cancellationToken);
+        await bulkChanges.UpdateAsync(
+            () => db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, now), cancellationToken),
+            async () =>
+            {
+                var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, cancellationToken);
+                return [new RunChange(RunChangeKind.Run, runId, StatusName.Of(RunStatus.Pending), StatusName.Of(RunStatus.Running)) { Run = run }];
+            }, cancellationToken);
     }
 
     /// <summary>
