@@ -65,6 +65,19 @@ public sealed class OutboxClaims(ICometDbContext db, INodeIdentity node, Outboun
         db.OutboxMessages.Where(m => m.LeaseOwner == node.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseOwner, (string?)null).SetProperty(m => m.LeaseExpiresAt, (DateTime?)null), cancellationToken);
 
+    /// <summary>
+    /// Lets go of a claim whose delivery failed inside Comet (the database was busy, say) so the message is tried again
+    /// after the base delay rather than when its lease lapses. Its attempts are untouched: whether the destination got
+    /// it is unknown, and the X-Comet-Delivery header lets the receiver drop a repeat.
+    /// </summary>
+    public Task<int> ReleaseAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        var retryAt = clock.GetUtcNow().UtcDateTime + options.Value.BaseDelay;
+        return db.OutboxMessages.Where(m => m.Id == messageId && m.LeaseOwner == node.Id && m.State == OutboxState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseOwner, (string?)null).SetProperty(m => m.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(m => m.NextAttemptAt, retryAt), cancellationToken);
+    }
+
     public Task<int> CountDeadAsync(CancellationToken cancellationToken) =>
         db.OutboxMessages.CountAsync(m => m.State == OutboxState.Dead, cancellationToken);
 }

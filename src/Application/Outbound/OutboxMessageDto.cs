@@ -22,7 +22,8 @@ public sealed record OutboxMessageDto
     public string? DeadReason { get; init; }
     public Guid? RunId { get; init; }
 
-    /// <summary>Every attempt, oldest first; only in the answer about one message.</summary>
+    /// <summary>Every attempt, oldest first; only in the answer about one message (left out of lists).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<OutboxAttemptDto>? AttemptLog { get; init; }
 }
 

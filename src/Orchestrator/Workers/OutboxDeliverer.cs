@@ -68,6 +68,19 @@ public sealed class OutboxDeliverer(
         }
     }
 
+    private async Task ReleaseAsync(Guid messageId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<OutboxClaims>().ReleaseAsync(messageId, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Releasing outbox message {MessageId} failed; its lease lapses on its own", messageId);
+        }
+    }
+
     private async Task DeliverAsync(Guid messageId, SemaphoreSlim slots, CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -81,7 +94,8 @@ public sealed class OutboxDeliverer(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Delivering outbox message {MessageId} failed inside Comet; its lease lapses and it is tried again", messageId);
+            logger.LogError(ex, "Delivering outbox message {MessageId} failed inside Comet; it is tried again", messageId);
+            await ReleaseAsync(messageId, stoppingToken);
         }
         finally
         {
