@@ -42,20 +42,24 @@ public static class ForgeStatusReading
     }
 
     /// <summary>
-    /// The latest forge status the forge refused for its token (401, 403, 404), unless a later one got through: the token
-    /// was wrong, expired or lacks access to the repository, and every status fails until it is fixed.
+    /// The latest forge status that died for its token — the forge refused it (401, 403, 404: the token is wrong, expired
+    /// or lacks access to the repository) or its secret is missing or unreadable — unless a later one got through.
     /// </summary>
     private static async Task<string?> ProblemAsync(ICometDbContext db, Guid projectId, CancellationToken cancellationToken)
     {
+        var kind = Application.Outbound.OutboundKinds.ForgeStatus;
         var refused = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.ProjectId == projectId && m.Kind == Application.Outbound.OutboundKinds.ForgeStatus && m.State == OutboxState.Dead
-                        && m.DeadReason != null && m.DeadReason.StartsWith("rejected") && (m.LastStatusCode == 401 || m.LastStatusCode == 403 || m.LastStatusCode == 404))
-            .OrderByDescending(m => m.DeadAt).Select(m => new { m.LastStatusCode, m.Destination, m.DeadAt }).FirstOrDefaultAsync(cancellationToken);
+            .Where(m => m.ProjectId == projectId && m.Kind == kind && m.State == OutboxState.Dead && m.DeadReason != null
+                        && ((m.DeadReason.StartsWith("rejected") && (m.LastStatusCode == 401 || m.LastStatusCode == 403 || m.LastStatusCode == 404))
+                            || m.DeadReason.StartsWith("secret '")))
+            .OrderByDescending(m => m.DeadAt).Select(m => new { m.LastStatusCode, m.Destination, m.DeadAt, m.DeadReason }).FirstOrDefaultAsync(cancellationToken);
         if (refused is null) return null;
         var laterDelivered = await db.OutboxMessages.AsNoTracking()
-            .AnyAsync(m => m.ProjectId == projectId && m.Kind == Application.Outbound.OutboundKinds.ForgeStatus && m.State == OutboxState.Delivered
-                           && m.DeliveredAt > refused.DeadAt, cancellationToken);
-        return laterDelivered ? null : $"status token rejected ({refused.LastStatusCode} from {refused.Destination} at {refused.DeadAt:yyyy-MM-ddTHH:mm:ssZ})";
+            .AnyAsync(m => m.ProjectId == projectId && m.Kind == kind && m.State == OutboxState.Delivered && m.DeliveredAt > refused.DeadAt, cancellationToken);
+        if (laterDelivered) return null;
+        return refused.DeadReason!.StartsWith("secret '", StringComparison.Ordinal)
+            ? $"status token unavailable: {refused.DeadReason} (at {refused.DeadAt:yyyy-MM-ddTHH:mm:ssZ})"
+            : $"status token rejected ({refused.LastStatusCode} from {refused.Destination} at {refused.DeadAt:yyyy-MM-ddTHH:mm:ssZ})";
     }
 }
 

@@ -44,8 +44,9 @@ public sealed class HttpOutboundChannel(OutboundHttp http) : IOutboundChannel
     }
 
     /// <summary>The URL without its query (where tokens sometimes travel) and user info.</summary>
-    private static string Describe(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) is var path && uri.UserInfo.Length > 0
-            ? path.Replace(uri.UserInfo + "@", "", StringComparison.Ordinal) : uri.GetLeftPart(UriPartial.Path)
-            : url.Split('?')[0];
+    private static string Describe(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return url.Split('?')[0];
+        return new UriBuilder(uri) { UserName = "", Password = "", Query = "", Fragment = "" }.Uri.GetLeftPart(UriPartial.Path);
+    }
 }

@@ -285,4 +285,21 @@ public sealed class ForgeStatusTests : PipelineTestBase
         Assert.That(final.Json.GetProperty("coverage").GetDouble(), Is.EqualTo(75.0));
         Assert.That(received.Where(r => r != final).Select(r => r.Json.TryGetProperty("coverage", out _)), Is.All.False);
     }
+
+    [Test]
+    public async Task A_deleted_token_secret_makes_statuses_dead_and_the_setting_says_so()
+    {
+        await using var github = await FakeReceiver.StartAsync();
+        var (repository, project) = await ForgeProjectAsync("github", github.Url);
+        using (var delete = await Client.DeleteAsync($"/api/v1/projects/{project.Slug}/secrets/STATUS_TOKEN"))
+            Assert.That(delete.IsSuccessStatusCode, await delete.Content.ReadAsStringAsync());
+
+        await RunToEndAsync(project, repository);
+        var dead = await WaitForDeadAsync(project.Slug, 2);
+
+        Assert.That(dead.Select(d => d.GetProperty("deadReason").GetString()), Is.All.EqualTo("secret 'STATUS_TOKEN' is missing"));
+        Assert.That(github.Received, Is.Empty, "nothing is sent without the token");
+        var setting = await Client.ListAsync($"/api/v1/projects/{project.Slug}/forge-status");
+        Assert.That(setting.StringOrNull("problem"), Does.StartWith("status token unavailable: secret 'STATUS_TOKEN' is missing (at "));
+    }
 }

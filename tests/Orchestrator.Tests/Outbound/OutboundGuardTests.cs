@@ -63,6 +63,15 @@ public sealed class OutboundGuardTests
     }
 
     [Test]
+    public async Task The_request_on_record_leaves_out_the_query_and_user_info()
+    {
+        await using var receiver = await FakeReceiver.StartAsync();
+        var outcome = await SendAsync($"http://someone:pw@127.0.0.1:{receiver.Port}/bot/send?token=abc", allowPrivate: true);
+        Assert.That(outcome.Request, Is.EqualTo($"POST http://127.0.0.1:{receiver.Port}/bot/send"));
+        Assert.That(receiver.Received.Single().Path, Is.EqualTo("/bot/send?token=abc"), "what is sent is the whole URL");
+    }
+
+    [Test]
     public async Task A_closed_port_is_worth_a_retry()
     {
         var outcome = await SendAsync($"http://127.0.0.1:{Comet.TestSupport.FreePort.Next()}/", allowPrivate: true);
