@@ -5,6 +5,29 @@ using FluentValidation;
 
 namespace Comet.Application.Notifications;
 
+/// <summary>What a new subscription says, for a project or for a person.</summary>
+public interface ISubscriptionInput
+{
+    List<string>? Events { get; }
+    List<string>? Branches { get; }
+    ChannelInput? Channel { get; }
+    string? Template { get; }
+    Dictionary<string, string>? Templates { get; }
+}
+
+/// <summary>The one set of checks for a new subscription, project or personal.</summary>
+public abstract class SubscriptionInputValidator<T> : AbstractValidator<T> where T : ISubscriptionInput
+{
+    protected SubscriptionInputValidator(INotificationTemplates templates)
+    {
+        RuleFor(c => c.Events).EventsRule(required: true);
+        RuleFor(c => c.Branches).BranchesRule();
+        RuleFor(c => c.Channel).Must(c => SubscriptionRules.ChannelProblem(c) is null).WithMessage(c => SubscriptionRules.ChannelProblem(c.Channel));
+        RuleFor(c => c.Template).TemplateRule(templates);
+        RuleFor(c => c.Templates).TemplatesRule(templates);
+    }
+}
+
 /// <summary>The checks project and personal subscriptions share: events, branches, channel settings, template.</summary>
 public static partial class SubscriptionRules
 {
@@ -45,17 +68,15 @@ public static partial class SubscriptionRules
 
     private static Dictionary<string, string>? TemplatesOf<T>(T command) => command switch
     {
-        Commands.CreateSubscriptionCommand c => c.Templates,
-        Commands.CreatePersonalSubscriptionCommand p => p.Templates,
+        ISubscriptionInput input => input.Templates,
         Commands.UpdateSubscriptionCommand u => u.Templates,
         _ => null,
     };
 
     private static string? TemplateOf<T>(T command) => command switch
     {
-        Commands.CreateSubscriptionCommand c => c.Template,
+        ISubscriptionInput input => input.Template,
         Commands.UpdateSubscriptionCommand u => u.Template,
-        Commands.CreatePersonalSubscriptionCommand p => p.Template,
         Queries.PreviewNotificationQuery p => p.Template,
         _ => null,
     };

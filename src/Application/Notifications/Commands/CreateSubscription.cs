@@ -17,7 +17,7 @@ namespace Comet.Application.Notifications.Commands;
 /// webhook's signing key Comet made is in this answer only.
 /// </summary>
 [RequiresProjectRole(ProjectRole.Maintainer)]
-public sealed record CreateSubscriptionCommand : IRequest<SubscriptionDto>, IProjectRequest
+public sealed record CreateSubscriptionCommand : IRequest<SubscriptionDto>, IProjectRequest, ISubscriptionInput
 {
     string? IProjectRequest.ProjectSlug => Slug;
 
@@ -33,17 +33,7 @@ public sealed record CreateSubscriptionCommand : IRequest<SubscriptionDto>, IPro
     public bool? Muted { get; init; }
 }
 
-public sealed class CreateSubscriptionValidator : AbstractValidator<CreateSubscriptionCommand>
-{
-    public CreateSubscriptionValidator(INotificationTemplates templates)
-    {
-        RuleFor(c => c.Events).EventsRule(required: true);
-        RuleFor(c => c.Branches).BranchesRule();
-        RuleFor(c => c.Channel).Must(c => SubscriptionRules.ChannelProblem(c) is null).WithMessage(c => SubscriptionRules.ChannelProblem(c.Channel));
-        RuleFor(c => c.Template).TemplateRule(templates);
-        RuleFor(c => c.Templates).TemplatesRule(templates);
-    }
-}
+public sealed class CreateSubscriptionValidator(INotificationTemplates templates) : SubscriptionInputValidator<CreateSubscriptionCommand>(templates);
 
 public sealed class CreateSubscriptionHandler(ICometDbContext db, ICurrentUser user, ISecretProtector protector, AuditTrail audit, TimeProvider clock)
     : IRequestHandler<CreateSubscriptionCommand, SubscriptionDto>

@@ -15,7 +15,7 @@ namespace Comet.Application.Notifications.Commands;
 /// project). Membership is checked when a message is made, so leaving a project stops its messages.
 /// </summary>
 [RequiresSignIn]
-public sealed record CreatePersonalSubscriptionCommand : IRequest<SubscriptionDto>
+public sealed record CreatePersonalSubscriptionCommand : IRequest<SubscriptionDto>, ISubscriptionInput
 {
     /// <summary>The project's slug; null: every project the person belongs to.</summary>
     public string? Project { get; init; }
@@ -28,17 +28,8 @@ public sealed record CreatePersonalSubscriptionCommand : IRequest<SubscriptionDt
     public Dictionary<string, string>? Templates { get; init; }
 }
 
-public sealed class CreatePersonalSubscriptionValidator : AbstractValidator<CreatePersonalSubscriptionCommand>
-{
-    public CreatePersonalSubscriptionValidator(INotificationTemplates templates)
-    {
-        RuleFor(c => c.Events).EventsRule(required: true);
-        RuleFor(c => c.Branches).BranchesRule();
-        RuleFor(c => c.Channel).Must(c => SubscriptionRules.ChannelProblem(c) is null).WithMessage(c => SubscriptionRules.ChannelProblem(c.Channel));
-        RuleFor(c => c.Template).TemplateRule(templates);
-        RuleFor(c => c.Templates).TemplatesRule(templates);
-    }
-}
+public sealed class CreatePersonalSubscriptionValidator(INotificationTemplates templates)
+    : SubscriptionInputValidator<CreatePersonalSubscriptionCommand>(templates);
 
 public sealed class CreatePersonalSubscriptionHandler(ICometDbContext db, ICurrentUser user, ISecretProtector protector, AuditTrail audit, TimeProvider clock)
     : IRequestHandler<CreatePersonalSubscriptionCommand, SubscriptionDto>
