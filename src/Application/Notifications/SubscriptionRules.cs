@@ -1,7 +1,9 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Comet.Domain.Notifications;
+using Comet.Application.Outbound;
 using FluentValidation;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Application.Notifications;
 
@@ -18,14 +20,25 @@ public interface ISubscriptionInput
 /// <summary>The one set of checks for a new subscription, project or personal.</summary>
 public abstract class SubscriptionInputValidator<T> : AbstractValidator<T> where T : ISubscriptionInput
 {
-    protected SubscriptionInputValidator(INotificationTemplates templates)
+    protected SubscriptionInputValidator(INotificationTemplates templates, IOptions<OutboundOptions> outbound)
     {
         RuleFor(c => c.Events).EventsRule(required: true);
         RuleFor(c => c.Branches).BranchesRule();
         RuleFor(c => c.Channel).Must(c => SubscriptionRules.ChannelProblem(c) is null).WithMessage(c => SubscriptionRules.ChannelProblem(c.Channel));
+        // The early check of the address guard: a webhook or Slack URL that can only reach a private address is a 400 now,
+        // not a dead delivery later (names are resolved, and checked again, when a message is sent).
+        RuleFor(c => c.Channel).Must(c => AddressProblem(c, outbound.Value) is null).WithMessage(c => AddressProblem(c.Channel, outbound.Value))
+            .When(c => SubscriptionRules.ChannelProblem(c.Channel) is null);
         RuleFor(c => c.Template).TemplateRule(templates);
         RuleFor(c => c.Templates).TemplatesRule(templates);
     }
+
+    private static string? AddressProblem(ChannelInput? channel, OutboundOptions outbound) => channel?.Type switch
+    {
+        NotificationChannels.Webhook => OutboundAddressRules.CheckUrl(channel.Url, outbound.AllowPrivateAddresses),
+        NotificationChannels.Slack => OutboundAddressRules.CheckUrl(channel.WebhookUrl, outbound.AllowPrivateAddresses, "webhookUrl"),
+        _ => null,
+    };
 }
 
 /// <summary>The checks project and personal subscriptions share: events, branches, channel settings, template.</summary>

@@ -84,6 +84,43 @@ public sealed class ConcurrencyClaimTests(string providerName)
         Assert.That(new[] { first, next }, Is.EqualTo(order.Take(2).Cast<Guid?>()), "claimed in queue order");
     }
 
+    [Test]
+    public async Task Round_after_round_of_racing_claims_never_start_two_deploys_under_one_environments_lock()
+    {
+        for (var round = 0; round < 25; round++)
+        {
+            await SeedDeploysAsync(count: 6);
+            using var start = new ManualResetEventSlim();
+            var claims = Enumerable.Range(0, 8).Select(_ => Task.Run(async () => { start.Wait(); return await ClaimOneAsync(); })).ToList();
+            start.Set();
+            var claimed = (await Task.WhenAll(claims)).Where(c => c is not null).ToList();
+            Assert.That(claimed, Has.Count.EqualTo(1), $"round {round + 1}: one deploy to the locked environment runs");
+            await Host.WithDbAsync(db => db.Jobs.Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Success)));
+        }
+    }
+
+    /// <summary>A project with <paramref name="count"/> runs, each with one deploy queued under the production lock.</summary>
+    private async Task SeedDeploysAsync(int count)
+    {
+        await Host.WithDbAsync(async db =>
+        {
+            var now = Host.Clock.GetUtcNow().UtcDateTime;
+            var project = new Project("deploys " + Guid.NewGuid().ToString("N")[..8], "deploys-" + Guid.NewGuid().ToString("N")[..8],
+                "https://example.com/a.git", "main", Forge.Generic, ".comet.yml", "secret", now);
+            db.Projects.Add(project);
+            for (var i = 0; i < count; i++)
+            {
+                var run = new PipelineRun(project.Id, i + 1, "manual", "refs/heads/main", new string('a', 40), now);
+                var job = run.AddJob("deploy", [], allowFailure: false);
+                job.Gate("production", manual: false, approvalRequired: false);
+                job.Queue(now.AddMilliseconds(i), ConcurrencyGroups.KeyOf(project.Id, "production"));
+                db.Runs.Add(run);
+            }
+            await db.SaveChangesAsync();
+        });
+    }
+
     /// <summary>A run with, per (group, limit, count), that many queued jobs (group null: no group), queued one millisecond apart.</summary>
     private async Task<Guid> SeedAsync(params (string? Group, int Limit, int Count)[] jobs)
     {

@@ -336,7 +336,7 @@ public sealed class ApprovalTests : PipelineTestBase
     [Test]
     public async Task The_readmes_deploy_example_runs_as_written_with_its_protection_rules()
     {
-        var section = RepositoryFiles.ReadAllText("README.md").Split("### Environments and deployments")[1].Split("\n### ")[0];
+        var section = RepositoryFiles.ReadAllText("README.md").Split("### Deploying with Comet")[1].Split("\n### ")[0];
         var pipeline = Regex.Match(section, "```yaml\n(?<body>.*?)```", RegexOptions.Singleline).Groups["body"].Value;
         var rules = Regex.Match(section, "-d '(?<body>\\{.*?\\})'", RegexOptions.Singleline).Groups["body"].Value;
         Assert.That(pipeline, Does.Contain("environment:"), "the README's deploy pipeline");

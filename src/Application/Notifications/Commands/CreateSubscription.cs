@@ -33,7 +33,8 @@ public sealed record CreateSubscriptionCommand : IRequest<SubscriptionDto>, IPro
     public bool? Muted { get; init; }
 }
 
-public sealed class CreateSubscriptionValidator(INotificationTemplates templates) : SubscriptionInputValidator<CreateSubscriptionCommand>(templates);
+public sealed class CreateSubscriptionValidator(INotificationTemplates templates, Microsoft.Extensions.Options.IOptions<Outbound.OutboundOptions> outbound)
+    : SubscriptionInputValidator<CreateSubscriptionCommand>(templates, outbound);
 
 public sealed class CreateSubscriptionHandler(ICometDbContext db, ICurrentUser user, ISecretProtector protector, AuditTrail audit, TimeProvider clock)
     : IRequestHandler<CreateSubscriptionCommand, SubscriptionDto>

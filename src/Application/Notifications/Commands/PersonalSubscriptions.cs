@@ -28,8 +28,8 @@ public sealed record CreatePersonalSubscriptionCommand : IRequest<SubscriptionDt
     public Dictionary<string, string>? Templates { get; init; }
 }
 
-public sealed class CreatePersonalSubscriptionValidator(INotificationTemplates templates)
-    : SubscriptionInputValidator<CreatePersonalSubscriptionCommand>(templates);
+public sealed class CreatePersonalSubscriptionValidator(INotificationTemplates templates, Microsoft.Extensions.Options.IOptions<Outbound.OutboundOptions> outbound)
+    : SubscriptionInputValidator<CreatePersonalSubscriptionCommand>(templates, outbound);
 
 public sealed class CreatePersonalSubscriptionHandler(ICometDbContext db, ICurrentUser user, ISecretProtector protector, AuditTrail audit, TimeProvider clock)
     : IRequestHandler<CreatePersonalSubscriptionCommand, SubscriptionDto>
