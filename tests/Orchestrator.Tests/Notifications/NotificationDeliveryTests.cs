@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Comet.Orchestrator.Tests.Outbound;
 using Comet.Orchestrator.Tests.Pipelines;
 
 namespace Comet.Orchestrator.Tests.Notifications;
@@ -15,16 +16,16 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
     private const string BotToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     private const string Pipeline = "jobs:\n  test:\n    steps:\n      - run: test \"${FAIL:-no}\" != yes\n";
     private readonly SmtpSink _smtp = new();
-    private RecordingReceiver? _receiver;
+    private FakeReceiver? _receiver;
 
-    private RecordingReceiver Receiver => _receiver ??= RecordingReceiver.StartAsync().GetAwaiter().GetResult();
+    private FakeReceiver Receiver => _receiver ??= FakeReceiver.StartAsync().GetAwaiter().GetResult();
 
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Notifications:Smtp:Host"] = "127.0.0.1",
         ["Notifications:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Notifications:Smtp:Security"] = "none",
-        ["Notifications:TelegramApiUrl"] = Receiver.BaseUrl + "/telegram",
+        ["Notifications:TelegramApiUrl"] = Receiver.Url + "/telegram",
         // The stand-ins listen on loopback, which outbound calls refuse unless an admin allows private addresses.
         ["Outbound:AllowPrivateAddresses"] = "true",
         ["Outbox:PollInterval"] = "00:00:00.200",
@@ -56,8 +57,8 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
         var slack = $"/slack/{project.Slug}";
         var chat = "-100" + Random.Shared.Next(100000, 999999);
         var mailbox = $"{project.Slug}@example.com";
-        await SubscribeAsync(project.Slug, new { events = FailedAndFixed, channel = new { type = "webhook", url = Receiver.BaseUrl + hook, secret = "a-signing-key-of-enough-length" } });
-        await SubscribeAsync(project.Slug, new { events = FailedAndFixed, channel = new { type = "slack", webhookUrl = Receiver.BaseUrl + slack } });
+        await SubscribeAsync(project.Slug, new { events = FailedAndFixed, channel = new { type = "webhook", url = Receiver.Url + hook, secret = "a-signing-key-of-enough-length" } });
+        await SubscribeAsync(project.Slug, new { events = FailedAndFixed, channel = new { type = "slack", webhookUrl = Receiver.Url + slack } });
         await SubscribeAsync(project.Slug, new { events = FailedAndFixed, channel = new { type = "telegram", botToken = BotToken, chatId = chat } });
         await SubscribeAsync(project.Slug, new { events = FailedAndFixed, channel = new { type = "email", to = new[] { mailbox } } });
 
@@ -73,11 +74,11 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
         await Task.Delay(1500); // time for a wrong third message to show up
         Assert.Multiple(() =>
         {
-            Assert.That(Receiver.Requests.Count(r => r.Path == hook), Is.EqualTo(2), "webhook: exactly two messages");
+            Assert.That(Receiver.Received.Count(r => r.Path == hook), Is.EqualTo(2), "webhook: exactly two messages");
             Assert.That(hooks.Select(h => h.Json.GetProperty("event").GetString()), Is.EqualTo(FailedAndFixed));
             Assert.That(hooks[0].Json.GetProperty("data").GetProperty("run").GetProperty("number").GetInt64(), Is.EqualTo(failed.Number));
             Assert.That(hooks[1].Json.GetProperty("data").GetProperty("run").GetProperty("number").GetInt64(), Is.EqualTo(passed.Number));
-            Assert.That(Receiver.Requests.Count(r => r.Path == slack), Is.EqualTo(2), "slack: exactly two messages");
+            Assert.That(Receiver.Received.Count(r => r.Path == slack), Is.EqualTo(2), "slack: exactly two messages");
             Assert.That(slacks[0].Json.GetProperty("text").GetString(), Does.Contain($"run #{failed.Number}>").And.EndWith("failed"));
             Assert.That(slacks[1].Json.GetProperty("text").GetString(), Does.Contain($"run #{passed.Number}>").And.Contain("is fixed"));
             Assert.That(telegrams.Select(t => t.Json.GetProperty("text").GetString()![..1]), Is.EqualTo(new[] { "❌", "✅" }));
@@ -92,14 +93,14 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
         var (_, project) = await ProjectWithAsync("jobs:\n  deploy:\n    when: manual\n    steps:\n      - run: 'true'\n");
         var quiet = $"/quiet/{project.Slug}";
         var loud = $"/loud/{project.Slug}";
-        await SubscribeAsync(project.Slug, new { events = new[] { "approval.requested" }, branches = new[] { "release/*" }, channel = new { type = "webhook", url = Receiver.BaseUrl + quiet } });
-        using (var created = await Client.PostAsJsonAsync($"/api/v1/projects/{project.Slug}/subscriptions", new { events = new[] { "approval.requested" }, channel = new { type = "webhook", url = Receiver.BaseUrl + quiet } }))
+        await SubscribeAsync(project.Slug, new { events = new[] { "approval.requested" }, branches = new[] { "release/*" }, channel = new { type = "webhook", url = Receiver.Url + quiet } });
+        using (var created = await Client.PostAsJsonAsync($"/api/v1/projects/{project.Slug}/subscriptions", new { events = new[] { "approval.requested" }, channel = new { type = "webhook", url = Receiver.Url + quiet } }))
         {
             var id = (await created.ReadJsonAsync()).GetProperty("id").GetGuid();
             using var mute = await Client.PutAsJsonAsync($"/api/v1/projects/{project.Slug}/subscriptions/{id}", new { muted = true });
             Assert.That(mute.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
-        await SubscribeAsync(project.Slug, new { events = new[] { "approval.requested" }, branches = new[] { "main" }, channel = new { type = "webhook", url = Receiver.BaseUrl + loud } });
+        await SubscribeAsync(project.Slug, new { events = new[] { "approval.requested" }, branches = new[] { "main" }, channel = new { type = "webhook", url = Receiver.Url + loud } });
 
         var run = await Client.TriggerAsync(project.Slug);
         await Client.WaitForRunAsync(run.Id, r => r.Job("deploy").Status == "waiting_for_approval", "wait for the click");
@@ -110,7 +111,7 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
         {
             Assert.That(announced.Json.GetProperty("event").GetString(), Is.EqualTo("approval.requested"));
             Assert.That(announced.Json.GetProperty("data").GetProperty("job").GetProperty("name").GetString(), Is.EqualTo("deploy"));
-            Assert.That(Receiver.Requests.Count(r => r.Path == quiet), Is.Zero, "muted, or another branch: nothing sent");
+            Assert.That(Receiver.Received.Count(r => r.Path == quiet), Is.Zero, "muted, or another branch: nothing sent");
         });
     }
 
@@ -120,9 +121,9 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
         var (_, project) = await ProjectWithAsync(Pipeline);
         var dead = $"/dead/{project.Slug}";
         var alerts = $"/alerts/{project.Slug}";
-        Receiver.AnswersFor[dead] = new([503, 503, 503]);
-        await SubscribeAsync(project.Slug, new { events = new[] { "run.succeeded" }, channel = new { type = "webhook", url = Receiver.BaseUrl + dead } });
-        await SubscribeAsync(project.Slug, new { events = new[] { "delivery.dead" }, channel = new { type = "slack", webhookUrl = Receiver.BaseUrl + alerts } });
+        Receiver.AnswerFor(dead, 503, 503, 503);
+        await SubscribeAsync(project.Slug, new { events = new[] { "run.succeeded" }, channel = new { type = "webhook", url = Receiver.Url + dead } });
+        await SubscribeAsync(project.Slug, new { events = new[] { "delivery.dead" }, channel = new { type = "slack", webhookUrl = Receiver.Url + alerts } });
 
         await Client.TriggerAndWaitAsync(project.Slug);
 
@@ -130,7 +131,7 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
         var log = await Client.ListAsync($"/api/v1/projects/{project.Slug}/deliveries?state=dead");
         Assert.Multiple(() =>
         {
-            Assert.That(Receiver.Requests.Count(r => r.Path == dead), Is.EqualTo(3), "three attempts, then dead");
+            Assert.That(Receiver.Received.Count(r => r.Path == dead), Is.EqualTo(3), "three attempts, then dead");
             Assert.That(alert.Json.GetProperty("text").GetString(), Does.Contain("given up after 3 attempts").And.Contain("run.succeeded via webhook"));
             var item = log.GetProperty("items").EnumerateArray().Single();
             Assert.That(item.GetProperty("state").GetString(), Is.EqualTo("dead"));

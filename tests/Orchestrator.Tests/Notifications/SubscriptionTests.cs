@@ -4,6 +4,7 @@ using System.Text.Json;
 using Comet.Application.Notifications;
 using Comet.Application.Outbound;
 using Comet.Infrastructure.Notifications;
+using Comet.Orchestrator.Tests.Outbound;
 using Comet.Orchestrator.Tests.Pipelines;
 using Comet.Orchestrator.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +20,9 @@ public sealed class SubscriptionTests : PipelineTestBase
 {
     private const string BotToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     private readonly SmtpSink _smtp = new();
-    private RecordingReceiver? _receiver;
+    private FakeReceiver? _receiver;
 
-    private RecordingReceiver Receiver => _receiver ??= RecordingReceiver.StartAsync().GetAwaiter().GetResult();
+    private FakeReceiver Receiver => _receiver ??= FakeReceiver.StartAsync().GetAwaiter().GetResult();
 
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
@@ -29,7 +30,7 @@ public sealed class SubscriptionTests : PipelineTestBase
         ["Notifications:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Notifications:Smtp:Security"] = "none",
         ["Notifications:Smtp:From"] = "Comet CI <ci@example.com>",
-        ["Notifications:TelegramApiUrl"] = Receiver.BaseUrl + "/telegram",
+        ["Notifications:TelegramApiUrl"] = Receiver.Url + "/telegram",
         // The stand-ins listen on loopback, which outbound calls refuse unless an admin allows private addresses.
         ["Outbound:AllowPrivateAddresses"] = "true",
     };
@@ -181,7 +182,7 @@ public sealed class SubscriptionTests : PipelineTestBase
         const string key = "a-signing-key-of-enough-length";
         var subscription = await CreatedAsync(project.Slug, new
         {
-            events = new[] { "run.failed" }, channel = new { type = "webhook", url = Receiver.BaseUrl + "/hook", secret = key },
+            events = new[] { "run.failed" }, channel = new { type = "webhook", url = Receiver.Url + "/hook", secret = key },
         });
 
         var outcome = await SendAsync("webhook", subscription.GetProperty("id").GetGuid());
@@ -190,9 +191,9 @@ public sealed class SubscriptionTests : PipelineTestBase
         Assert.Multiple(() =>
         {
             Assert.That(outcome.Result, Is.EqualTo(DeliveryResult.Delivered), outcome.ToString());
-            Assert.That(outcome.Request, Is.EqualTo($"POST {Receiver.BaseUrl}/hook"));
-            Assert.That(received.Headers["X-Comet-Signature-256"], Is.EqualTo(WebhookChannel.Sign(key, received.Body)));
-            Assert.That(received.Headers["X-Comet-Signature-256"], Is.Not.EqualTo(WebhookChannel.Sign("another key of enough length", received.Body)));
+            Assert.That(outcome.Request, Is.EqualTo($"POST {Receiver.Url}/hook"));
+            Assert.That(received.Headers["X-Comet-Signature-256"], Is.EqualTo(WebhookChannel.Sign(key, System.Text.Encoding.UTF8.GetBytes(received.Body))));
+            Assert.That(received.Headers["X-Comet-Signature-256"], Is.Not.EqualTo(WebhookChannel.Sign("another key of enough length", System.Text.Encoding.UTF8.GetBytes(received.Body))));
             Assert.That(received.Headers["X-Comet-Event"], Is.EqualTo("run.failed"));
             Assert.That(received.Json.GetProperty("event").GetString(), Is.EqualTo("run.failed"));
             Assert.That(received.Json.GetProperty("text").GetString(), Is.EqualTo("run #7 failed"));
@@ -204,7 +205,7 @@ public sealed class SubscriptionTests : PipelineTestBase
     public async Task Slack_gets_blocks_with_a_link_and_telegram_gets_send_message_with_the_token_kept_out_of_the_log()
     {
         var (_, project) = await ProjectWithAsync("jobs:\n  a:\n    steps: ['true']\n");
-        var slack = await CreatedAsync(project.Slug, new { events = new[] { "run.failed" }, channel = new { type = "slack", webhookUrl = Receiver.BaseUrl + "/services/T0/B0/slacksecret" } });
+        var slack = await CreatedAsync(project.Slug, new { events = new[] { "run.failed" }, channel = new { type = "slack", webhookUrl = Receiver.Url + "/services/T0/B0/slacksecret" } });
         var telegram = await CreatedAsync(project.Slug, new { events = new[] { "run.failed" }, channel = new { type = "telegram", botToken = BotToken, chatId = "-100200300" } });
 
         var slackOutcome = await SendAsync("slack", slack.GetProperty("id").GetGuid(), "*shop* run #7 failed");
