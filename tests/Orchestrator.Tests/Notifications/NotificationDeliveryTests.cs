@@ -11,35 +11,16 @@ namespace Comet.Orchestrator.Tests.Notifications;
 /// "failed" and one "fixed" message on each channel (generic webhook, Slack, Telegram, email); branch filters and muting
 /// hold; an approval request is announced; a dead destination is dead-lettered and that is announced too.
 /// </summary>
-public sealed class NotificationDeliveryTests : PipelineTestBase
+public sealed class NotificationDeliveryTests : NotificationTestBase
 {
-    private const string BotToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     private const string Pipeline = "jobs:\n  test:\n    steps:\n      - run: test \"${FAIL:-no}\" != yes\n";
-    private readonly SmtpSink _smtp = new();
-    private FakeReceiver? _receiver;
-
-    private FakeReceiver Receiver => _receiver ??= FakeReceiver.StartAsync().GetAwaiter().GetResult();
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
     {
-        ["Notifications:Smtp:Host"] = "127.0.0.1",
-        ["Notifications:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Notifications:Smtp:Security"] = "none",
-        ["Notifications:TelegramApiUrl"] = Receiver.Url + "/telegram",
-        // The stand-ins listen on loopback, which outbound calls refuse unless an admin allows private addresses.
-        ["Outbound:AllowPrivateAddresses"] = "true",
         ["Outbox:PollInterval"] = "00:00:00.200",
         ["Outbox:BaseDelay"] = "00:00:00.100",
         ["Outbox:MaxDelay"] = "00:00:00.300",
         ["Outbox:MaxAttempts"] = "3",
     };
-
-    [OneTimeTearDown]
-    public async Task StopFakes()
-    {
-        await _smtp.DisposeAsync();
-        if (_receiver is not null) await _receiver.DisposeAsync();
-    }
 
     private async Task SubscribeAsync(string slug, object body)
     {
@@ -70,7 +51,7 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
         var hooks = await Receiver.WaitForAsync(2, r => r.Path == hook);
         var slacks = await Receiver.WaitForAsync(2, r => r.Path == slack);
         var telegrams = await Receiver.WaitForAsync(2, r => r.Path.EndsWith("/sendMessage") && r.Json.GetProperty("chat_id").GetString() == chat);
-        var mails = (await _smtp.WaitForAsync(2)).Where(m => m.To.Contains(mailbox)).ToList();
+        var mails = (await Smtp.WaitForAsync(2)).Where(m => m.To.Contains(mailbox)).ToList();
         await Task.Delay(1500); // time for a wrong third message to show up
         Assert.Multiple(() =>
         {
@@ -82,7 +63,7 @@ public sealed class NotificationDeliveryTests : PipelineTestBase
             Assert.That(slacks[0].Json.GetProperty("text").GetString(), Does.Contain($"run #{failed.Number}>").And.EndWith("failed"));
             Assert.That(slacks[1].Json.GetProperty("text").GetString(), Does.Contain($"run #{passed.Number}>").And.Contain("is fixed"));
             Assert.That(telegrams.Select(t => t.Json.GetProperty("text").GetString()![..1]), Is.EqualTo(new[] { "❌", "✅" }));
-            Assert.That(_smtp.Mails.Count(m => m.To.Contains(mailbox)), Is.EqualTo(2), "email: exactly two mails");
+            Assert.That(Smtp.Mails.Count(m => m.To.Contains(mailbox)), Is.EqualTo(2), "email: exactly two mails");
             Assert.That(mails.Select(m => m.Data.Contains("is fixed")), Is.EqualTo(new[] { false, true }));
         });
     }

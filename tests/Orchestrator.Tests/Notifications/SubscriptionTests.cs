@@ -16,32 +16,8 @@ namespace Comet.Orchestrator.Tests.Notifications;
 /// role-checked) and each channel sending to a loopback stand-in for the outside world: the generic webhook signed with
 /// HMAC-SHA256, Slack's blocks, the Telegram Bot API, and mail over SMTP to a local sink.
 /// </summary>
-public sealed class SubscriptionTests : PipelineTestBase
+public sealed class SubscriptionTests : NotificationTestBase
 {
-    private const string BotToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-    private readonly SmtpSink _smtp = new();
-    private FakeReceiver? _receiver;
-
-    private FakeReceiver Receiver => _receiver ??= FakeReceiver.StartAsync().GetAwaiter().GetResult();
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
-    {
-        ["Notifications:Smtp:Host"] = "127.0.0.1",
-        ["Notifications:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Notifications:Smtp:Security"] = "none",
-        ["Notifications:Smtp:From"] = "Comet CI <ci@example.com>",
-        ["Notifications:TelegramApiUrl"] = Receiver.Url + "/telegram",
-        // The stand-ins listen on loopback, which outbound calls refuse unless an admin allows private addresses.
-        ["Outbound:AllowPrivateAddresses"] = "true",
-    };
-
-    [OneTimeTearDown]
-    public async Task StopFakes()
-    {
-        await _smtp.DisposeAsync();
-        if (_receiver is not null) await _receiver.DisposeAsync();
-    }
-
     private async Task<(HttpResponseMessage Response, JsonElement Body)> CreateAsync(string slug, object body)
     {
         var response = await Client.PostAsJsonAsync($"/api/v1/projects/{slug}/subscriptions", body);
@@ -235,10 +211,10 @@ public sealed class SubscriptionTests : PipelineTestBase
         var id = subscription.GetProperty("id").GetGuid();
 
         var outcome = await SendAsync("email", id);
-        var mail = (await _smtp.WaitForAsync(1)).Single();
-        _smtp.RefuseRecipientsWith = "550 5.1.1 no such user";
+        var mail = (await Smtp.WaitForAsync(1)).Single();
+        Smtp.RefuseRecipientsWith = "550 5.1.1 no such user";
         var refused = await SendAsync("email", id);
-        _smtp.RefuseRecipientsWith = null;
+        Smtp.RefuseRecipientsWith = null;
 
         Assert.Multiple(() =>
         {
