@@ -107,6 +107,26 @@ public sealed class OutboxTests : PipelineTestBase
     }
 
     [Test]
+    public async Task A_retry_that_would_come_after_MaxAge_makes_the_message_dead_instead()
+    {
+        await using var receiver = await FakeReceiver.StartAsync();
+        // Two days from now, past the 24-hour MaxAge: waiting that long would deliver a status nobody wants any more.
+        receiver.Responder = _ => new FakeAnswer(503, "maintenance", new Dictionary<string, string> { ["Retry-After"] = "172800" });
+        var slug = await ProjectAsync();
+
+        var id = await Factory.EnqueueHttpAsync(slug, receiver.Url + "/maintenance");
+
+        var dead = await Client.WaitForDeliveryAsync(id, "dead");
+        Assert.Multiple(() =>
+        {
+            Assert.That(dead.GetProperty("attempts").GetInt32(), Is.EqualTo(1), "one attempt, not MaxAttempts");
+            Assert.That(dead.GetProperty("deadReason").GetString(),
+                Does.StartWith("gave up: the next attempt would come more than 1.00:00:00 after the message was written").And.Contain("503"));
+            Assert.That(receiver.Received, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task A_401_is_dead_at_once_and_redeliver_sends_it_again()
     {
         await using var receiver = await FakeReceiver.StartAsync();
