@@ -67,8 +67,9 @@ public static class NotificationModel
         run.Describe("main", null, "Fix the checkout total", null);
         var model = Of(notificationEvent, project, run, link);
         var runPart = (Dictionary<string, object?>)model["run"]!;
-        runPart["status"] = notificationEvent == Domain.Notifications.NotificationEvents.RunFailed ? "failed" : notificationEvent switch
+        runPart["status"] = notificationEvent switch
         {
+            Domain.Notifications.NotificationEvents.RunFailed => "failed",
             Domain.Notifications.NotificationEvents.ApprovalRequested => "running",
             _ => "success",
         };

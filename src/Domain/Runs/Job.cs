@@ -165,13 +165,22 @@ public sealed class Job
         if (note is not null) Error = note;
         if (JobTransitions.Table.IsTerminal(to))
         {
-            // A job that ends never runs the steps it has not started: they show as skipped (cancelled with the job), not pending.
-            foreach (var step in _steps.Where(s => s.Status == StepStatus.Pending))
-                step.MoveTo(to == JobStatus.Cancelled ? StepStatus.Cancelled : StepStatus.Skipped, now);
+            CloseUnstartedSteps(now);
             FinishedAt = now;
             LeaseOwner = null;
             LeaseExpiresAt = null;
         }
+    }
+
+    /// <summary>
+    /// A job that has ended never runs the steps it has not started: they show as skipped (cancelled with the job), not
+    /// pending. Acts on the steps loaded with the job; callers that end jobs without loading steps load them and call it.
+    /// </summary>
+    public void CloseUnstartedSteps(DateTime now)
+    {
+        if (!JobTransitions.Table.IsTerminal(Status)) return;
+        foreach (var step in _steps.Where(s => s.Status == StepStatus.Pending))
+            step.MoveTo(Status == JobStatus.Cancelled ? StepStatus.Cancelled : StepStatus.Skipped, now);
     }
 
     /// <summary>A queued job taken by a node: it runs there until done or until the lease lapses.</summary>

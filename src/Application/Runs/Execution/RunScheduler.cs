@@ -27,8 +27,9 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
         var now = clock.GetUtcNow().UtcDateTime;
         var runs = await db.Runs
             .Where(r => r.Status == RunStatus.Pending || r.Status == RunStatus.Running)
-            .Include(r => r.Jobs).ThenInclude(j => j.Steps)
+            .Include(r => r.Jobs)
             .ToListAsync(cancellationToken);
+        var statusBefore = runs.SelectMany(r => r.Jobs).ToDictionary(j => j.Id, j => j.Status);
         var environments = await EnvironmentsOfAsync(runs, cancellationToken);
         var approvals = await ApprovalsOfWaitingAsync(runs, cancellationToken);
 
@@ -42,9 +43,24 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
             queued += PromoteJobs(run, EnvironmentOf, now);
         }
         SkipOutdatedDeploys(runs, environments, now);
+        await CloseStepsOfEndedJobsAsync(runs.SelectMany(r => r.Jobs)
+            .Where(j => j.Status != statusBefore.GetValueOrDefault(j.Id) && JobTransitions.Table.IsTerminal(j.Status)).ToList(), now, cancellationToken);
         foreach (var run in runs) run.UpdateFromJobs(now);
         await db.SaveChangesAsync(cancellationToken);
         return queued;
+    }
+
+    /// <summary>
+    /// Jobs this pass ended before they ran (skipped, refused, rejected, timed out): their pending steps are loaded and
+    /// closed. Only theirs: the pass runs on every dispatcher poll and never loads the steps of the jobs it leaves alone.
+    /// </summary>
+    private async Task CloseStepsOfEndedJobsAsync(List<Job> ended, DateTime now, CancellationToken cancellationToken)
+    {
+        if (ended.Count == 0) return;
+        var ids = ended.Select(j => j.Id).ToList();
+        // Tracked, so EF puts them in their jobs' step lists.
+        await db.Steps.Where(s => ids.Contains(s.JobId) && s.Status == StepStatus.Pending).LoadAsync(cancellationToken);
+        foreach (var job in ended) job.CloseUnstartedSteps(now);
     }
 
     /// <summary>The environments the gated jobs of these runs deploy to, by project and name (absent: never configured or used).</summary>
