@@ -1,9 +1,10 @@
 using Comet.Gateway;
 using Comet.Gateway.Forwarding;
 using Comet.Gateway.Security;
-using Comet.Infrastructure;
-using Comet.Infrastructure.Hosting;
-using Comet.Infrastructure.Logging;
+
+using Comet.Hosting;
+using Comet.Hosting.Logging;
+using Comet.Hosting.Configuration;
 
 return await HostStartup.RunGuardedAsync("Comet gateway", async () =>
 {

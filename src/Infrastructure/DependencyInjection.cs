@@ -13,6 +13,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
+using Comet.Hosting;
 
 namespace Comet.Infrastructure;
 
@@ -106,14 +108,6 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>The settings every host needs, even one without a database (the gateway).</summary>
-    public static IServiceCollection AddCometOptions(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<CometOptions>().Bind(configuration.GetSection(CometOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CometOptions>, CometOptionsValidator>();
-        return services;
-    }
-
     /// <summary>
     /// The live event log's settings, its commit ordering, and with Redis:Configuration (the gateway's rate limits
     /// use the same setting) the relay that wakes every orchestrator's feed at once.
@@ -133,7 +127,7 @@ public static class DependencyInjection
 
     private static string SqliteConnectionString(CometOptions comet)
     {
-        Identity.PrivateFile.CreateFolder(comet.DataDirFullPath);
+        PrivateFile.CreateFolder(comet.DataDirFullPath);
         return $"Data Source={Path.Combine(comet.DataDirFullPath, "comet.db")};Foreign Keys=True";
     }
 }

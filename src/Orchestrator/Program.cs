@@ -1,9 +1,9 @@
 using Comet.Application;
 using Comet.Application.Schedules;
 using Comet.Infrastructure;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Comet.Infrastructure.Identity;
-using Comet.Infrastructure.Logging;
+using Comet.Hosting.Logging;
 using Comet.Infrastructure.Persistence;
 using Comet.Infrastructure.Secrets;
 using Comet.Orchestrator.Endpoints;

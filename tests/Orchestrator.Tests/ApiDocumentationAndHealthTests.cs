@@ -187,7 +187,7 @@ public sealed class ApiDocumentationAndHealthTests : OrchestratorTestBase
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "no redirect");
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
         Assert.That(response.Headers.TryGetValues("Content-Security-Policy", out var csp), Is.True);
-        Assert.That(csp!.Single(), Is.EqualTo(Comet.Infrastructure.Hosting.ContentSecurityPolicy.Default));
+        Assert.That(csp!.Single(), Is.EqualTo(Comet.Hosting.ContentSecurityPolicy.Default));
         var page = await response.Content.ReadAsStringAsync();
         Assert.That(page, Does.Contain("<base href=\"/swagger/\">"), "its relative script and style links resolve under /swagger/");
     }

@@ -29,7 +29,7 @@ public sealed class GatewayOptions
     public string? ContentSecurityPolicy { get; set; } = DefaultContentSecurityPolicy;
 
     /// <summary>The one policy of Comet's HTML answers, the same as the orchestrator's own.</summary>
-    public const string DefaultContentSecurityPolicy = Comet.Infrastructure.Hosting.ContentSecurityPolicy.Default;
+    public const string DefaultContentSecurityPolicy = Comet.Hosting.ContentSecurityPolicy.Default;
 
     public JwtOptions Jwt { get; set; } = new();
     public CorsOptions Cors { get; set; } = new();

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Comet.Gateway.RateLimiting;
 using Comet.Gateway.Resilience;
 using Comet.Gateway.Routing;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 
 namespace Comet.Gateway.Configuration;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Comet.Gateway.Routing;
-using Comet.Infrastructure.Configuration;
+using Comet.Hosting.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Comet.Gateway.Configuration;

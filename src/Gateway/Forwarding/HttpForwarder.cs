@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Comet.Gateway.Routing;
 using Comet.Gateway.Security;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;

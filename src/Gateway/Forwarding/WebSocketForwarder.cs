@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using Comet.Gateway.Security;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 
 namespace Comet.Gateway.Forwarding;
 

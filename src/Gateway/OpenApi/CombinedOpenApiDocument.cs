@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Comet.Gateway.Configuration;
 using Comet.Gateway.Forwarding;
-using Comet.Infrastructure.Configuration;
+using Comet.Hosting.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.Swagger;

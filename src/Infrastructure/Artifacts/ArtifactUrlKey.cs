@@ -3,6 +3,8 @@ using Comet.Application.Common.Interfaces;
 using Comet.Infrastructure.Configuration;
 using Comet.Infrastructure.Identity;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
+using Comet.Hosting;
 
 namespace Comet.Infrastructure.Artifacts;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Comet.Application.Common.Interfaces;
 using Comet.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Artifacts;
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Comet.Infrastructure.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Configuration;
 

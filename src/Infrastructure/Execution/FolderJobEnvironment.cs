@@ -1,4 +1,5 @@
 using Comet.Application.Common.Interfaces;
+using Comet.Hosting;
 
 namespace Comet.Infrastructure.Execution;
 
@@ -36,8 +37,8 @@ internal abstract class FolderJobEnvironment(JobSetup setup, JobFolder folder, J
     {
         if (name.Contains('/') || name is "." or "..") throw new ArgumentException($"'{name}' is not a file name.", nameof(name));
         var folder = Path.Combine(Folder.Home, SecretFolder);
-        Identity.PrivateFile.CreateFolder(folder);
-        await using (var writer = Identity.PrivateFile.Create(Path.Combine(folder, name), overwrite: true))
+        PrivateFile.CreateFolder(folder);
+        await using (var writer = PrivateFile.Create(Path.Combine(folder, name), overwrite: true))
             await writer.WriteAsync(content.AsMemory(), cancellationToken);
         return $"{Home.TrimEnd('/')}/{SecretFolder}/{name}";
     }

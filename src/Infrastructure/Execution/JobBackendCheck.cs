@@ -1,6 +1,6 @@
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

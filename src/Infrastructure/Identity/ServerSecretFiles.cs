@@ -2,6 +2,8 @@ using Comet.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
+using Comet.Hosting;
 
 namespace Comet.Infrastructure.Identity;
 

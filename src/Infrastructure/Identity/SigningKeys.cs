@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
+using Comet.Hosting;
 
 namespace Comet.Infrastructure.Identity;
 

@@ -4,6 +4,7 @@ using Comet.Application.Common.Interfaces;
 using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Logs;
 

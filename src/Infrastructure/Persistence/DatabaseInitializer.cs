@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
+using Comet.Hosting;
 
 namespace Comet.Infrastructure.Persistence;
 

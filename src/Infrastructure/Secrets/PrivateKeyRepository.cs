@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Comet.Infrastructure.Identity;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Comet.Hosting;
 
 namespace Comet.Infrastructure.Secrets;
 

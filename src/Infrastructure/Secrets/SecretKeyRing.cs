@@ -2,10 +2,11 @@ using Comet.Application.Common.Interfaces;
 using Comet.Application.Secrets;
 using Comet.Domain.Secrets;
 using Comet.Infrastructure.Configuration;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Secrets;
 

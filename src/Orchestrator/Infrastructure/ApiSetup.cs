@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 

@@ -7,6 +7,8 @@ using MediatR;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
+using Comet.Hosting;
 
 namespace Comet.Orchestrator.Infrastructure;
 

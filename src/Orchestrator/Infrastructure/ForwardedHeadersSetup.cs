@@ -1,6 +1,6 @@
 using Comet.Application.Artifacts;
 using Comet.Application.Common.Interfaces;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 

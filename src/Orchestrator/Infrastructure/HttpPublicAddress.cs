@@ -1,8 +1,9 @@
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Artifacts;
 using Comet.Infrastructure.Configuration;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Orchestrator.Infrastructure;
 

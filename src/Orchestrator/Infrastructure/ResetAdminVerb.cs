@@ -5,7 +5,7 @@ using Comet.Application.Identity.Commands;
 using Comet.Domain.Identity;
 using Comet.Infrastructure;
 using Comet.Infrastructure.Configuration;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Comet.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;

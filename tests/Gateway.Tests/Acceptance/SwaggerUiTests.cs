@@ -1,5 +1,5 @@
 using System.Net;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Comet.TestSupport;
 
 namespace Comet.Gateway.Tests.Acceptance;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Comet.Infrastructure.Observability;
+using Comet.Hosting.Observability;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Comet.Gateway.Tests.Units;

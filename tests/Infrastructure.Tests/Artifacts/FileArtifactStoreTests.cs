@@ -4,6 +4,7 @@ using Comet.Infrastructure.Artifacts;
 using Comet.Infrastructure.Configuration;
 using Comet.TestSupport;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Tests.Artifacts;
 

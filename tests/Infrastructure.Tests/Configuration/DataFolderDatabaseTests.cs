@@ -1,7 +1,7 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
 using Comet.Infrastructure.Configuration;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Comet.Infrastructure.Persistence;
 using Comet.TestSupport;
 using Microsoft.EntityFrameworkCore;

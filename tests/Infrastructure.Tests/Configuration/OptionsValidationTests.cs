@@ -2,6 +2,7 @@ using Comet.Infrastructure.Configuration;
 using Comet.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Tests.Configuration;
 

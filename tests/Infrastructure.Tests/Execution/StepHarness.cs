@@ -7,6 +7,7 @@ using Comet.Infrastructure.Logs;
 using Comet.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Tests.Execution;
 

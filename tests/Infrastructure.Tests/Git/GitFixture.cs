@@ -5,6 +5,7 @@ using Comet.Infrastructure.Tests.Execution;
 using Comet.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Tests.Git;
 

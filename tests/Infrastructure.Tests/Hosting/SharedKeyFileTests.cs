@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 using Comet.TestSupport;
 
 namespace Comet.Infrastructure.Tests.Hosting;

@@ -1,5 +1,5 @@
 using System.Net;
-using Comet.Infrastructure.Hosting;
+using Comet.Hosting;
 
 namespace Comet.Orchestrator.Tests.Edge;
 

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 
-namespace Comet.Infrastructure.Observability;
+namespace Comet.Hosting.Observability;
 
 /// <summary>
 /// Collects the measurements of Comet's <see cref="Meter"/>s (System.Diagnostics.Metrics) and writes them in the

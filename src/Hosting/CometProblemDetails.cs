@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Comet.Infrastructure.Hosting;
+namespace Comet.Hosting;
 
 public static class CometProblemDetails
 {

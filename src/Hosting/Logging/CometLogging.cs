@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Comet.Infrastructure.Logging;
+namespace Comet.Hosting.Logging;
 
 public static class CometLogging
 {

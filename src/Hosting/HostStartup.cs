@@ -1,10 +1,10 @@
-using Comet.Infrastructure.Configuration;
+using Comet.Hosting.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Comet.Infrastructure.Hosting;
+namespace Comet.Hosting;
 
 /// <summary>What both hosts do before and around start-up: configuration sources, the listen address, fail-fast errors.</summary>
 public static class HostStartup
@@ -20,7 +20,7 @@ public static class HostStartup
     /// Creates the data folder, if it is missing, for the server's user only (0700): it holds the database, keys,
     /// logs and mirrors. Called before logging, which would otherwise make it first with the umask's mode.
     /// </summary>
-    public static void CreateDataFolder(this CometOptions comet) => Identity.PrivateFile.CreateFolder(comet.DataDirFullPath);
+    public static void CreateDataFolder(this CometOptions comet) => PrivateFile.CreateFolder(comet.DataDirFullPath);
 
     /// <summary>
     /// Listens on 127.0.0.1:port unless an address was configured explicitly (ASPNETCORE_URLS, --urls),

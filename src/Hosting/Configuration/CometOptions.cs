@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Comet.Infrastructure.Configuration;
+namespace Comet.Hosting.Configuration;
 
 /// <summary>Settings under "Comet": where state lives and which ports the hosts use.</summary>
 public sealed class CometOptions
@@ -31,5 +33,16 @@ public sealed class CometOptionsValidator : IValidateOptions<CometOptions>
         if (options.GatewayPort is < 1 or > 65535)
             failures.Add($"Comet:GatewayPort (COMET_GATEWAY_PORT) must be a port between 1 and 65535, not {options.GatewayPort}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+public static class CometOptionsSetup
+{
+    /// <summary>The settings every host needs, even one without a database (the gateway).</summary>
+    public static IServiceCollection AddCometOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CometOptions>().Bind(configuration.GetSection(CometOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CometOptions>, CometOptionsValidator>();
+        return services;
     }
 }

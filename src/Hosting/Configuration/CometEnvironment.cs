@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.CommandLine;
 
-namespace Comet.Infrastructure.Configuration;
+namespace Comet.Hosting.Configuration;
 
 /// <summary>
 /// The short environment variables dev.sh and the docs use (COMET_DATA_DIR, COMET_*_PORT), mapped onto

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace Comet.Infrastructure.Logging;
+namespace Comet.Hosting.Logging;
 
 /// <summary>
 /// Writes log entries as JSON lines to one file in the data folder, shaped like the console's JSON

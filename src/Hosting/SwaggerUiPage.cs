@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Comet.Infrastructure.Hosting;
+namespace Comet.Hosting;
 
 /// <summary>
 /// Swagger UI answered at /swagger itself (the address the README and the start-up banner give), not by a redirect to

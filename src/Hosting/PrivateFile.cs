@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Comet.Infrastructure.Identity;
+namespace Comet.Hosting;
 
 /// <summary>
 /// Files and folders with secrets in them (signing keys, the first admin's password, the database): readable by their

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using Comet.Infrastructure.Configuration;
+using Comet.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Comet.Infrastructure.Hosting;
+namespace Comet.Hosting;
 
 /// <summary>
 /// What the gateway proves itself with to the orchestrator: a secret sent in <see cref="HeaderName"/> on every forwarded

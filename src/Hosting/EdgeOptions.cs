@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace Comet.Infrastructure.Hosting;
+namespace Comet.Hosting;
 
 /// <summary>
 /// Settings under "Comet" for how the hosts meet the outside world: the one public address every link uses, and which

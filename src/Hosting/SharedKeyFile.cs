@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using Comet.Infrastructure.Identity;
 
-namespace Comet.Infrastructure.Hosting;
+namespace Comet.Hosting;
 
 /// <summary>
 /// A random key that two processes on one machine (the gateway and the orchestrator) must agree on without being told:

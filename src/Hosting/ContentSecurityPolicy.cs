@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Comet.Infrastructure.Hosting;
+namespace Comet.Hosting;
 
 /// <summary>
 /// The Content-Security-Policy of Comet's HTML answers (Swagger UI at both hosts, the web UI later), one text for both
