@@ -84,6 +84,9 @@ public static class DependencyInjection
         services.AddScoped<Notifications.NotificationProducer>();
         services.AddScoped<Runs.Changes.IRunChangeHandler>(p => p.GetRequiredService<Notifications.NotificationProducer>());
         services.AddScoped<Outbound.IDeadLetterHandler>(p => p.GetRequiredService<Notifications.NotificationProducer>());
+        // Last of the change handlers: a change is counted only once every handler before it has taken it.
+        services.AddSingleton<Runs.RunMetrics>();
+        services.AddScoped<Runs.Changes.IRunChangeHandler, Runs.Changes.RunMetricsRecorder>();
         return services;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Comet.Gateway.Configuration;
 using Comet.Gateway.Forwarding;
 using Comet.Gateway.Observability;
@@ -16,6 +15,15 @@ namespace Comet.Gateway;
 /// <summary>The gateway's services and its request pipeline, in one visible order.</summary>
 public static class GatewaySetup
 {
+    /// <summary>
+    /// The gateway's own request metrics stand for HTTP server metrics (ASP.NET Core's would be a second histogram on
+    /// every request); Kestrel's are per connection and the runtime's are read at collection. Spans: the server's, the
+    /// forward's HttpClient call, and YARP's own.
+    /// </summary>
+    private static readonly TelemetrySignals Telemetry = new("comet-gateway",
+        [GatewayMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"],
+        ["Microsoft.AspNetCore", "System.Net.Http", "Yarp.ReverseProxy"]);
+
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
@@ -45,7 +53,7 @@ public static class GatewaySetup
         services.AddSingleton<ClientRateLimiting>();
 
         services.AddSingleton<GatewayMetrics>();
-        services.AddSingleton(p => new PrometheusMetrics(p.GetRequiredService<IMeterFactory>(), GatewayMetrics.MeterName));
+        services.AddCometTelemetry(configuration, Telemetry);
 
         if (options.Jwt.IsConfigured)
         {
@@ -81,8 +89,8 @@ public static class GatewaySetup
     {
         // Load the route file now: an invalid one stops start-up with its errors.
         app.Services.GetRequiredService<RouteTableProvider>();
-        // Listen to the instruments before the first request, not from the first scrape.
-        app.Services.GetRequiredService<PrometheusMetrics>();
+        // The instruments exist before the first request, so they are exported from the start.
+        app.Services.GetRequiredService<GatewayMetrics>();
 
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
@@ -99,8 +107,9 @@ public static class GatewaySetup
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Cors.AllowedOrigins.Length > 0) app.UseCors();
 
         // The gateway's own endpoints; everything else goes through the route table.
-        app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Scrape(), PrometheusMetrics.ContentType))
-            .WithTags("Gateway").WithSummary("The gateway's metrics in Prometheus text format.");
+        var clients = app.Services.GetRequiredService<ClientAddresses>();
+        app.MapCometMetrics(clients.ClientOf)
+            .WithTags("Gateway").WithSummary("The gateway's metrics in Prometheus text format (only to Comet:Metrics:AllowedScrapers).");
         app.MapGet(CombinedOpenApiDocument.Path, async (CombinedOpenApiDocument document, CancellationToken cancellationToken) =>
                 Results.Text(await document.BuildAsync(cancellationToken), "application/json"))
             .ExcludeFromDescription();

@@ -27,6 +27,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     builder.Services.AddCometApi();
     builder.Services.AddCometForwardedHeaders(builder.Configuration);
     builder.Services.AddCometAuthentication(builder.Configuration);
+    builder.Services.AddOrchestratorTelemetry(builder.Configuration);
     builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
     builder.Services.AddHostedService<RunDispatcher>();
     builder.Services.AddHostedService<ArtifactSweeper>();
@@ -56,6 +57,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapOAuthEndpoints();
     app.MapAdminEndpoints();
     app.MapHealthEndpoints();
+    app.MapMetricsEndpoint();
     app.MapProjectEndpoints();
     app.MapMemberEndpoints();
     app.MapSecretEndpoints();

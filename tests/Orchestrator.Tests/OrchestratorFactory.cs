@@ -2,6 +2,8 @@ using System.Globalization;
 using Comet.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comet.Orchestrator.Tests;
 
@@ -19,6 +21,9 @@ public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? se
 
     /// <summary>Where this host makes job workspaces: a folder of its own directly under the temp folder, which the sandbox account can pass.</summary>
     public string WorkDirectory { get; } = Path.Combine(Path.GetTempPath(), $"comet-work-test-{Guid.NewGuid():N}");
+
+    /// <summary>Services a test adds or replaces after the host's own (e.g. an in-memory trace exporter).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     /// <summary>The first admin every test orchestrator starts with (unless a test names its own).</summary>
     public const string AdminName = "test-admin";
@@ -50,6 +55,7 @@ public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?>? se
         if (!given.ContainsKey("Identity:BootstrapAdmin")) builder.UseSetting("Identity:BootstrapAdmin", $"{AdminName}:{AdminPassword}");
         foreach (var (key, value) in given.Where(s => s.Value is not null))
             builder.UseSetting(key, value);
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     protected override void Dispose(bool disposing)

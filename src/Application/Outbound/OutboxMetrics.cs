@@ -15,12 +15,14 @@ public sealed class OutboxMetrics
     public OutboxMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _deliveries = meter.CreateCounter<long>("comet.outbox.deliveries", description:
+        _deliveries = meter.CreateCounter<long>("comet.outbox.deliveries", "{attempt}",
             "Delivery attempts by kind (forge_status, notification) and result (delivered, retry, rejected, not_sent).");
-        _latency = meter.CreateHistogram<double>("comet.outbox.attempt.duration", unit: "ms", description:
-            "How long one delivery attempt took, until the destination answered or the attempt failed.");
-        _deadLettered = meter.CreateCounter<long>("comet.outbox.dead_lettered", description: "Messages given up on, by kind.");
-        meter.CreateObservableGauge("comet.outbox.dead", () => Interlocked.Read(ref _dead), description:
+        // Seconds, Prometheus's base unit (promtool's lint refuses milliseconds).
+        _latency = meter.CreateHistogram("comet.outbox.attempt.duration", "s",
+            "How long one delivery attempt took, until the destination answered or the attempt failed.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _deadLettered = meter.CreateCounter<long>("comet.outbox.dead_lettered", "{message}", "Messages given up on, by kind.");
+        meter.CreateObservableGauge("comet.outbox.dead", () => Interlocked.Read(ref _dead), "{message}",
             "Dead messages in the outbox now (as of the worker's latest count).");
     }
 
@@ -28,7 +30,7 @@ public sealed class OutboxMetrics
     {
         var tag = new KeyValuePair<string, object?>("kind", kind);
         _deliveries.Add(1, tag, new KeyValuePair<string, object?>("result", result));
-        _latency.Record(latency.TotalMilliseconds, tag);
+        _latency.Record(latency.TotalSeconds, tag);
     }
 
     public void DeadLettered(string kind) => _deadLettered.Add(1, new KeyValuePair<string, object?>("kind", kind));

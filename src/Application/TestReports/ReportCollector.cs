@@ -1,5 +1,7 @@
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Pipelines;
+using Comet.Application.Runs;
+using Comet.Domain.Common;
 using Comet.Domain.Runs;
 using Comet.Domain.Testing;
 using Microsoft.Extensions.Logging;
@@ -11,7 +13,7 @@ namespace Comet.Application.TestReports;
 /// Cobertura coverage — and stores them for this job attempt. A missing, unreadable or malformed report becomes a
 /// job warning; it never changes the job's status.
 /// </summary>
-public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, TimeProvider clock,
+public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, RunMetrics metrics, TimeProvider clock,
     ILogger<ReportCollector> logger)
 {
     /// <summary>A bigger report file is not read (a 100 MB report is already far past any real suite).</summary>
@@ -32,6 +34,7 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, TimePr
         var started = clock.GetTimestamp();
         var pending = new List<TestCaseRecord>();
         int stored = 0, reports = 0;
+        var byOutcome = new long[Enum.GetValues<TestStatus>().Length];
         foreach (var file in Find(job, "junit", globs, files))
         {
             if (Open(job, files, file) is not { } stream) continue;
@@ -41,8 +44,10 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, TimePr
                 var reading = TestReportParser.Read(stream, file.RelativePath);
                 foreach (var result in reading.Cases())
                 {
-                    pending.Add(Record(job, run, result, now));
+                    var record = Record(job, run, result, now);
+                    pending.Add(record);
                     stored++;
+                    byOutcome[(int)record.Status]++;
                     if (pending.Count >= BatchSize) await SaveBatchAsync(pending, cancellationToken);
                 }
                 reports++;
@@ -53,6 +58,8 @@ public sealed class ReportCollector(ICometDbContext db, IBulkWriter bulk, TimePr
             }
         }
         await SaveBatchAsync(pending, cancellationToken);
+        // Counted once all are written: a report that fails half-way is not counted at all.
+        foreach (var status in Enum.GetValues<TestStatus>()) metrics.TestsStored(StatusName.Of(status), byOutcome[(int)status]);
         logger.LogInformation("Job {JobId} ({JobName}): {Cases} test cases from {Reports} report files stored in {ElapsedMs:0} ms",
             job.Id, job.Name, stored, reports, clock.GetElapsedTime(started).TotalMilliseconds);
     }

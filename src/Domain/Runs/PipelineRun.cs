@@ -60,6 +60,12 @@ public sealed class PipelineRun
 
     /// <summary>Why Comet cancelled the run by itself (a newer push superseded it); null when a person cancelled it.</summary>
     public string? CancelReason { get; private set; }
+    /// <summary>
+    /// The W3C trace context (a <c>traceparent</c> value) of the request that made the run, a webhook delivery or a
+    /// manual trigger, so its jobs' spans join that trace however much later they run. Null when none was known.
+    /// </summary>
+    public string? TraceParent { get; private set; }
+
     public DateTime CreatedAt { get; private set; }
     public DateTime? StartedAt { get; private set; }
     public DateTime? FinishedAt { get; private set; }
@@ -90,6 +96,13 @@ public sealed class PipelineRun
         TriggeredBy = string.IsNullOrWhiteSpace(who) ? null : who.Length <= MaxTriggeredByLength ? who : who[..MaxTriggeredByLength];
 
     public const int MaxTriggeredByLength = 200;
+
+    /// <summary>Version 00 of <c>traceparent</c> is 55 characters; room is kept for a later version's few more.</summary>
+    public const int MaxTraceParentLength = 128;
+
+    /// <summary>Keeps the trace context the run was made in; one that does not fit is not kept (the run starts a trace of its own).</summary>
+    public void KeepTraceContext(string? traceParent) =>
+        TraceParent = string.IsNullOrWhiteSpace(traceParent) || traceParent.Length > MaxTraceParentLength ? null : traceParent;
 
     /// <summary>Another run took this number while this one was being set up (not yet saved): take the next free one.</summary>
     public void Renumber(long number)

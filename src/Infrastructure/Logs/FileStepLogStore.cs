@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Comet.Application.Common.Interfaces;
+using Comet.Application.Runs;
 using Comet.Application.Runs.Execution;
 using Comet.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,11 @@ using Comet.Hosting.Configuration;
 
 namespace Comet.Infrastructure.Logs;
 
-/// <summary>Step logs as files: {DataDir}/runs/{run}/{job}/{step}.log, one timestamped line per output line.</summary>
-public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<RunnerOptions> runner) : IStepLogStore
+/// <summary>
+/// Step logs as files: {DataDir}/runs/{run}/{job}/{step}.log, one timestamped line per output line. Every byte kept is
+/// counted in <c>comet.log.bytes</c> (when <paramref name="metrics"/> is given).
+/// </summary>
+public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<RunnerOptions> runner, RunMetrics? metrics = null) : IStepLogStore
 {
     private string Root => Path.Combine(comet.Value.DataDirFullPath, "runs");
 
@@ -20,7 +24,7 @@ public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<Runn
     {
         var path = PathOf(runId, jobId, stepIndex);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return new FileStepLogWriter(path, runner.Value.MaxLogBytes);
+        return new FileStepLogWriter(path, runner.Value.MaxLogBytes, metrics);
     }
 
     public Stream? OpenRead(Guid runId, Guid jobId, int stepIndex)
@@ -45,6 +49,7 @@ public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<Runn
 
         private readonly FileStream _file;
         private readonly long _maxBytes;
+        private readonly RunMetrics? _metrics;
         private readonly SemaphoreSlim _gate = new(1, 1);
         // A line followed by silence must not wait in the buffer for the next line: flush what is pending when idle.
         private readonly Timer _idleFlush;
@@ -53,8 +58,9 @@ public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<Runn
         private long _written;
         private long _lastFlush = Stopwatch.GetTimestamp();
 
-        public FileStepLogWriter(string path, long maxBytes)
+        public FileStepLogWriter(string path, long maxBytes, RunMetrics? metrics)
         {
+            _metrics = metrics;
             _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
             _maxBytes = maxBytes;
             _idleFlush = new Timer(_ => _ = FlushPendingAsync(), null, FlushInterval, FlushInterval);
@@ -102,6 +108,7 @@ public sealed class FileStepLogStore(IOptions<CometOptions> comet, IOptions<Runn
                 }
                 await _file.WriteAsync(bytes);
                 _written += bytes.Length;
+                _metrics?.LogWritten(bytes.Length);
                 _pending = true;
                 if (Stopwatch.GetTimestamp() - _lastFlush > FlushEvery)
                 {

@@ -3,9 +3,15 @@ using Comet.TestSupport;
 
 namespace Comet.Gateway.Tests.Acceptance;
 
-/// <summary>The gateway's own /metrics (Prometheus text) after real traffic.</summary>
+/// <summary>The gateway's own /metrics (Prometheus text, through OpenTelemetry) after real traffic.</summary>
 public sealed class MetricsTests : AcceptanceTest
 {
+    /// <summary>The in-memory gateway sees its client at <see cref="GatewayFactory.RemoteAddress"/>: allowed to scrape here.</summary>
+    private static readonly Dictionary<string, string?> Scrapable = new()
+    {
+        ["Comet:Metrics:AllowedScrapers:0"] = GatewayFactory.RemoteAddress.ToString(),
+    };
+
     private static async Task<IReadOnlyList<Sample>> Scrape(TestGateway gateway)
     {
         using var response = await gateway.Client.GetAsync("/metrics");
@@ -29,7 +35,7 @@ public sealed class MetricsTests : AcceptanceTest
         var downstream = await StartDownstreamAsync();
         var gateway = InMemoryGateway(GatewayConfig.With(
             Route.To("/api/{everything}", "/{everything}", downstream),
-            Route.To("/teapot", "/status/418", downstream)));
+            Route.To("/teapot", "/status/418", downstream)), Scrapable);
 
         await Send(gateway, "GET", "/api/cards/1", HttpStatusCode.OK);
         await Send(gateway, "GET", "/api/cards/2", HttpStatusCode.OK);
@@ -56,7 +62,7 @@ public sealed class MetricsTests : AcceptanceTest
     public async Task A_refusal_by_the_rate_limit_is_counted()
     {
         var downstream = await StartDownstreamAsync();
-        var gateway = InMemoryGateway(GatewayConfig.With(Route.To("/limited", "/limited", downstream).Limited(1, "1m")));
+        var gateway = InMemoryGateway(GatewayConfig.With(Route.To("/limited", "/limited", downstream).Limited(1, "1m")), Scrapable);
 
         await Send(gateway, "GET", "/limited", HttpStatusCode.OK);
         await Send(gateway, "GET", "/limited", HttpStatusCode.TooManyRequests);
@@ -71,7 +77,7 @@ public sealed class MetricsTests : AcceptanceTest
     public async Task Upstream_errors_and_the_breaker_state_are_exposed()
     {
         var gateway = InMemoryGateway(GatewayConfig.With(
-            Route.ToClosedPort("/down", "/down", FreePort.Next()) with { QoSOptions = new QoSOptions(ExceptionsAllowedBeforeBreaking: 2, DurationOfBreak: 60_000) }));
+            Route.ToClosedPort("/down", "/down", FreePort.Next()) with { QoSOptions = new QoSOptions(ExceptionsAllowedBeforeBreaking: 2, DurationOfBreak: 60_000) }), Scrapable);
 
         var closed = await Scrape(gateway);
         await Send(gateway, "GET", "/down", HttpStatusCode.BadGateway);
@@ -92,7 +98,7 @@ public sealed class MetricsTests : AcceptanceTest
     public async Task Metrics_are_the_gateways_own_and_never_forwarded()
     {
         var downstream = await StartDownstreamAsync();
-        var gateway = InMemoryGateway(GatewayConfig.With(Route.To("/{everything}", "/{everything}", downstream)));
+        var gateway = InMemoryGateway(GatewayConfig.With(Route.To("/{everything}", "/{everything}", downstream)), Scrapable);
         await Send(gateway, "GET", "/cards", HttpStatusCode.OK);
 
         var samples = await Scrape(gateway);

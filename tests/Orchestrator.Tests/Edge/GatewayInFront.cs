@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Comet.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comet.Orchestrator.Tests.Edge;
 
@@ -30,14 +31,17 @@ public sealed class GatewayInFront : IAsyncDisposable
 
     public string GatewayOutput => _gateway.Output;
 
-    public static async Task<GatewayInFront> StartAsync(IReadOnlyDictionary<string, string?>? orchestratorSettings = null)
+    /// <param name="gatewaySettings">Settings for the gateway process, as its environment (a:b becomes a__b).</param>
+    /// <param name="orchestratorServices">Services the test adds to the orchestrator after its own.</param>
+    public static async Task<GatewayInFront> StartAsync(IReadOnlyDictionary<string, string?>? orchestratorSettings = null,
+        IReadOnlyDictionary<string, string?>? gatewaySettings = null, Action<IServiceCollection>? orchestratorServices = null)
     {
         var orchestratorPort = FreePort.Next();
-        var orchestrator = new OrchestratorFactory(orchestratorSettings);
+        var orchestrator = new OrchestratorFactory(orchestratorSettings) { TestServices = orchestratorServices };
         orchestrator.UseKestrel(k => k.Listen(IPAddress.Loopback, orchestratorPort));
         orchestrator.StartServer();
 
-        var gateway = GatewayHost.Start(GatewayDll(), orchestrator.DataDir, FreePort.Next(), $"http://127.0.0.1:{orchestratorPort}");
+        var gateway = GatewayHost.Start(GatewayDll(), orchestrator.DataDir, FreePort.Next(), $"http://127.0.0.1:{orchestratorPort}", gatewaySettings);
         var front = new GatewayInFront(orchestrator, orchestratorPort, gateway);
         if (await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(30)) is { } failure)
         {

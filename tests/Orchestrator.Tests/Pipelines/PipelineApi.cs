@@ -127,9 +127,13 @@ public static class PipelineApi
     public static List<string> LogLines(string log) =>
         WithTimestamps(log).Where(line => !IsJobHeader(line)).ToList();
 
-    /// <summary>"[comet] sandbox backend (bubblewrap): …" — which backend ran the job and the limits in force.</summary>
+    /// <summary>
+    /// "[comet] sandbox backend (bubblewrap): …" — which backend ran the job and the limits in force; "[comet] trace …" —
+    /// the trace the job is part of, atop every step log when one is known.
+    /// </summary>
     public static bool IsJobHeader(string line) =>
-        line.StartsWith("[comet] sandbox backend", StringComparison.Ordinal) || line.StartsWith("[comet] local backend", StringComparison.Ordinal);
+        line.StartsWith("[comet] sandbox backend", StringComparison.Ordinal) || line.StartsWith("[comet] local backend", StringComparison.Ordinal)
+        || line.StartsWith("[comet] trace ", StringComparison.Ordinal);
 
     private static List<string> WithTimestamps(string log) =>
         log.Split('\n', StringSplitOptions.RemoveEmptyEntries)

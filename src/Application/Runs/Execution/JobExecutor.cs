@@ -46,6 +46,8 @@ public sealed class JobExecutor(
             runningJobs.Unregister(jobId);
             throw;
         }
+        using var activity = JobTracing.StartJob(plan);
+        var traceId = JobTracing.TraceIdOf(activity, plan.Run);
         var jobTimeout = plan.Spec.Timeout ?? options.Value.DefaultJobTimeout;
         using var timeout = new CancellationTokenSource(jobTimeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
@@ -67,7 +69,7 @@ public sealed class JobExecutor(
             {
                 await recorder.WithJobAsync(jobId, "the artifacts of the needed jobs could not all be placed",
                     (services, job, _) => services.GetRequiredService<NeededArtifacts>().PlaceAsync(job, place, CancellationToken.None));
-                outcome = await RunStepsAsync(plan, place, secrets.Secrets, stop.Token, TimedOut, jobTimeout);
+                outcome = await RunStepsAsync(plan, place, secrets.Secrets, traceId, stop.Token, TimedOut, jobTimeout);
             }
             if (stopping.IsCancellationRequested)
             {
@@ -80,6 +82,7 @@ public sealed class JobExecutor(
             // The lease is kept until the end is recorded (that write may wait behind others); a renewal that lands
             // after it finds the job ended and the heartbeat stops quietly.
             await finishing.CancelAsync();
+            JobTracing.EndJob(activity, outcome.Status);
             await recorder.FinishAsync(jobId, plan.Spec, outcome.Status, outcome.Note);
         }
         finally
@@ -114,7 +117,8 @@ public sealed class JobExecutor(
         }
     }
 
-    private async Task<JobOutcome> RunStepsAsync(JobPlan plan, IJobEnvironment place, IReadOnlyList<JobSecret> secrets,
+    /// <param name="traceId">The trace the job is part of, named at the top of every step log (null: none is known).</param>
+    private async Task<JobOutcome> RunStepsAsync(JobPlan plan, IJobEnvironment place, IReadOnlyList<JobSecret> secrets, string? traceId,
         CancellationToken cancellationToken, Func<bool> jobTimedOut, TimeSpan jobTimeout)
     {
         var jobId = plan.Job.Id;
@@ -128,11 +132,13 @@ public sealed class JobExecutor(
             if (cancellationToken.IsCancellationRequested) return jobTimedOut() ? JobOutcome.Failed(null) : JobOutcome.Cancelled();
             var stepSpec = plan.Spec.Steps[index];
             await recorder.StepStartedAsync(jobId, index);
+            using var stepActivity = JobTracing.StartStep(index, stepSpec.Name);
 
             StepOutcome outcome;
             var stored = logs.OpenWriter(plan.Run.Id, jobId, index);
             await using (var log = masker.IsEmpty ? stored : new MaskingLogWriter(stored, masker))
             {
+                if (traceId is not null) await log.WriteLineAsync($"[comet] trace {traceId}");
                 if (first) await log.WriteLineAsync($"[comet] {place.Description}");
                 first = false;
                 var stepEnvironment = new Dictionary<string, string>(environment);
@@ -144,6 +150,7 @@ public sealed class JobExecutor(
 
             // A step stopped by the job's time limit failed: nobody cancelled it.
             var status = outcome.Succeeded ? StepStatus.Success : outcome.Cancelled && !jobTimedOut() ? StepStatus.Cancelled : StepStatus.Failed;
+            JobTracing.EndStep(stepActivity, status, outcome.ExitCode);
             await recorder.StepEndedAsync(jobId, index, status, outcome.ExitCode);
             if (status == StepStatus.Cancelled) return JobOutcome.Cancelled();
             if (status == StepStatus.Failed && !stepSpec.ContinueOnError) return JobOutcome.Failed(null);

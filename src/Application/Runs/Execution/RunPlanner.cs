@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Comet.Application.Common.Interfaces;
 using Comet.Application.Pipelines;
 using Comet.Domain.Projects;
@@ -29,6 +30,8 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         run.Describe(trigger.Branch, trigger.Tag, trigger.CommitMessage, trigger.Variables);
         if (trigger.FromFork) run.MarkFromFork();
         run.CausedBy(trigger.TriggeredBy);
+        // The request being served (a webhook delivery, a manual trigger): the run's jobs continue its trace.
+        run.KeepTraceContext(JobTracing.TraceParentOf(Activity.Current));
 
         string sha;
         try

@@ -15,7 +15,7 @@ namespace Comet.Application.Runs.Execution;
 /// found abandoned.
 /// </summary>
 public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcurrencyGroupLock groupLock, IBulkRunChanges bulkChanges,
-    IOptions<RunnerOptions> options, TimeProvider clock)
+    RunMetrics metrics, IOptions<RunnerOptions> options, TimeProvider clock)
 {
     /// <summary>
     /// Moves waiting jobs on (queued, skipped, or through their gates), fails approvals that timed out, skips deploys a
@@ -47,6 +47,8 @@ public sealed class RunScheduler(ICometDbContext db, INodeIdentity node, IConcur
             .Where(j => j.Status != statusBefore.GetValueOrDefault(j.Id) && JobTransitions.Table.IsTerminal(j.Status)).ToList(), now, cancellationToken);
         foreach (var run in runs) run.UpdateFromJobs(now);
         await db.SaveChangesAsync(cancellationToken);
+        // Every queued job belongs to a pending or running run, all loaded here: the whole queue, counted for free.
+        metrics.QueueDepthIs(runs.SelectMany(r => r.Jobs).LongCount(j => j.Status == JobStatus.Queued));
         return queued;
     }
 

@@ -40,6 +40,7 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
     {
         if (!ProjectRules.TryParseForge(request.Forge, out var forge) || forge == Forge.Generic)
             throw new NotFoundException("webhook receiver", request.Forge);
+        metrics.Received(StatusNameOf(forge));
         var headers = WebhookHeaders.For(forge);
         var signature = headers.SignatureHeader is null ? null : Header(request, headers.SignatureHeader);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Comet.Gateway.Tests.Acceptance;
+namespace Comet.TestSupport;
 
 /// <summary>One sample of the Prometheus text format: name, labels and value.</summary>
 public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
