@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Comet.Orchestrator.Tests.Pipelines;
 using Comet.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comet.Orchestrator.Tests.Observability;
 
@@ -13,7 +14,8 @@ public sealed class ListeningOrchestrator : IDisposable
 {
     private readonly List<TestRepository> _repositories = [];
 
-    public ListeningOrchestrator(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Services the test adds to the host after its own (an in-memory span exporter).</param>
+    public ListeningOrchestrator(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -23,7 +25,7 @@ public sealed class ListeningOrchestrator : IDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         var port = FreePort.Next();
-        Factory = new OrchestratorFactory(all);
+        Factory = new OrchestratorFactory(all) { TestServices = services };
         Factory.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         Factory.StartServer();
         Url = new Uri($"http://127.0.0.1:{port}/");
