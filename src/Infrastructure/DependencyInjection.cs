@@ -23,6 +23,9 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCometOptions(configuration);
+        // The application's instruments (runs, webhooks, outbox) take their meters from IMeterFactory; the web host
+        // adds it too, a worker or test composition gets it here.
+        services.AddMetrics();
 
         // Accounts and tokens: PBKDF2 password hashes, RS256 access tokens signed with keys kept in the data folder.
         services.AddOptions<Identity.CometIdentityOptions>().Bind(configuration.GetSection(Identity.CometIdentityOptions.Section));
