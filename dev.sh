@@ -213,10 +213,23 @@ install_missing_packages() {
   # The README walkthrough test runs the README's commands as written: they use jq, and openssl signs the push.
   command -v jq >/dev/null || missing+=(jq)
   command -v openssl >/dev/null || missing+=(openssl)
+  # The metrics tests pipe both hosts' /metrics to Prometheus's own checker, promtool (Debian ships it with prometheus).
+  command -v promtool >/dev/null || missing+=(prometheus)
   [ "${#missing[@]}" = 0 ] && return 0
   say "Installing ${missing[*]} with apt-get..."
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The prometheus (and postgresql, redis) packages start a server when they can; forbid starting services for the
+  # length of the install (the standard policy-rc.d way) unless already forbidden: the tests start their own.
+  local made_policy=0 status=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
+  { as_root apt-get update -qq \
+      && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || status=$?
+  [ "$made_policy" = 0 ] || as_root rm -f /usr/sbin/policy-rc.d
+  [ "$status" = 0 ] || die "apt-get could not install ${missing[*]}"
 }
 
 # Steps run in a bubblewrap sandbox (Runner:Backend=sandbox, the default) as an unprivileged account that owns

@@ -24,6 +24,7 @@ public sealed class TelemetryExportTests : AcceptanceTest
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
         Assert.That(exitCode, Is.Zero, $"promtool check metrics said:\n{output}\nabout:\n{text}");
+        Assert.That(ObservabilityDocs.UndocumentedFamilies(text), Is.Empty, $"every metric served is listed in {ObservabilityDocs.Path}");
         var names = PrometheusText.Parse(text).Select(s => s.Name).ToHashSet();
         Assert.That(names, Is.SupersetOf(new[]
         {

@@ -122,6 +122,7 @@ public sealed class OrchestratorMetricsTests
         var (exitCode, output) = await Promtool.CheckMetricsAsync(promtool, text);
 
         Assert.That(exitCode, Is.Zero, $"promtool check metrics said:\n{output}\nabout:\n{text}");
+        Assert.That(ObservabilityDocs.UndocumentedFamilies(text), Is.Empty, $"every metric served is listed in {ObservabilityDocs.Path}");
         Assert.That(PrometheusText.Parse(text).Select(s => s.Name).ToHashSet(), Is.SupersetOf(new[]
         {
             "comet_runs_completed_total", "comet_jobs_completed_total", "comet_job_duration_seconds_bucket", "comet_step_duration_seconds_bucket",
