@@ -17,8 +17,8 @@ public static class GatewaySetup
 {
     /// <summary>
     /// The gateway's own request metrics stand for HTTP server metrics (ASP.NET Core's would be a second histogram on
-    /// every request); Kestrel's are per connection and the runtime's are read at collection. Spans: the server's, the
-    /// forward's HttpClient call, and YARP's own.
+    /// every request); Kestrel's are per connection and the runtime's are read at collection. Spans (only while tracing):
+    /// the server's, the forward's HttpClient call, and any the forwarder (YARP) makes itself.
     /// </summary>
     private static readonly TelemetrySignals Telemetry = new("comet-gateway",
         [GatewayMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"],
