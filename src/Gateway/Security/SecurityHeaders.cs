@@ -12,15 +12,21 @@ public static class SecurityHeaders
         var policy = app.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.ContentSecurityPolicy;
         return app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            // Only over https: a browser must not be told to insist on https by a plain-http answer (RFC 6797 §7.2).
-            if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
+            Set(context);
             if (!string.IsNullOrWhiteSpace(policy)) context.Response.OnStarting(() => AddPolicyToPages(context.Response, policy));
             return next(context);
         });
+    }
+
+    /// <summary>Sets the headers; again after the response was cleared for an error answer (YARP does that).</summary>
+    public static void Set(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        // Only over https: a browser must not be told to insist on https by a plain-http answer (RFC 6797 §7.2).
+        if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
     }
 
     /// <summary>
