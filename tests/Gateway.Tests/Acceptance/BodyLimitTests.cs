@@ -64,6 +64,7 @@ public sealed class BodyLimitTests : AcceptanceTest
 
         await ProblemOf(response, 413);
         AssertSecurityHeaders(response, "413");
+        Assert.That(response.Header("X-Request-Id"), Does.Match("^[0-9a-f]{32}$"), "the 413 carries the request id");
         var reached = _downstream.Requests.Where(r => r.Path.EndsWith(marker, StringComparison.Ordinal)).ToList();
         Assert.That(reached.Where(r => r.Body.Length > 1024), Is.Empty, "the oversized body never reached the downstream whole");
         if (!chunked) Assert.That(reached, Is.Empty, "a declared oversized body is refused before forwarding");
