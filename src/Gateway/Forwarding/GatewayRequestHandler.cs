@@ -90,7 +90,7 @@ public sealed partial class GatewayRequestHandler(
         // Only WebSocket routes upgrade (GATEWAY.md); elsewhere an upgrade request goes on as a plain request.
         if (!route.IsWebSocket && request.Headers.Upgrade.Count > 0) request.Headers.Remove(HeaderNames.Upgrade);
         var target = host.Target ??= connections.TargetFor(route, host);
-        var url = string.Concat(target.Prefix, route.Downstream.Fill(match.Values, request.Path.Value?.EndsWith('/') == true), request.QueryString.Value);
+        var url = route.Downstream.Url(target.Prefix, match.Values, request.Path.Value?.EndsWith('/') == true, request.QueryString.Value);
 
         var error = await forwarder.SendAsync(context, url, target.Invoker, RequestConfig, transformer);
         return error == ForwarderError.None ? null : await AnswerFailureAsync(context, route, error, target.Prefix);

@@ -10,10 +10,12 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var policy = app.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.ContentSecurityPolicy;
+        // One callback for the app, so a request registers it without making a closure of its own.
+        Func<object, Task>? addPolicy = string.IsNullOrWhiteSpace(policy) ? null : response => AddPolicyToPages((HttpResponse)response, policy);
         return app.Use((context, next) =>
         {
             Set(context);
-            if (!string.IsNullOrWhiteSpace(policy)) context.Response.OnStarting(() => AddPolicyToPages(context.Response, policy));
+            if (addPolicy is not null) context.Response.OnStarting(addPolicy, context.Response);
             return next(context);
         });
     }
