@@ -81,6 +81,18 @@ public sealed class BodyLimitTests : AcceptanceTest
     }
 
     [Test]
+    public async Task A_body_sent_after_the_clients_own_100_continue_is_forwarded_whole()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/upload") { Content = Body(1000, chunked: false) };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await _gateway.Client.SendAsync(request);
+
+        var seen = await EchoOf(response);
+        Assert.That(seen.Body, Is.EqualTo(new string('x', 1000)));
+    }
+
+    [Test]
     public async Task Oversized_request_bodies_are_the_clients_fault_and_do_not_open_the_breaker()
     {
         // A slow client: its chunked body is still arriving while the gateway forwards it, and it keeps sending
