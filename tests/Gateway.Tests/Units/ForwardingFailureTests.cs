@@ -126,6 +126,14 @@ public sealed class ForwardingFailureTests
         Assert.That(failure.Answer!.Title, Is.EqualTo("Request body too large"));
     }
 
+    [Test]
+    public void A_client_body_that_stops_arriving_is_a_400_and_no_upstream_error()
+    {
+        var failure = Of(ForwarderError.RequestBodyClient, new AggregateException(new IOException("unexpected end of request content")));
+
+        AssertAnswer(failure, null, 400, "The request body could not be read: the client stopped sending it.");
+    }
+
     [TestCase(ForwarderError.RequestBodyClient)]
     [TestCase(ForwarderError.RequestBodyDestination)]
     public void A_body_failure_after_the_downstream_answered_leaves_its_answer_alone(ForwarderError error)
