@@ -31,12 +31,12 @@ public static class GatewaySetup
         var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         services.AddCometProblemDetails();
-        services.AddCometEdge(configuration); // the proxy key the forwarders send to the orchestrator
+        services.AddCometEdge(configuration); // the proxy key the forwarder sends to the orchestrator
         services.AddSingleton<RouteTableProvider>();
-        services.AddSingleton<DownstreamClients>();
+        services.AddHttpForwarder();
+        services.AddSingleton<DownstreamConnections>();
+        services.AddSingleton<GatewayTransformer>();
         services.AddSingleton<GatewayProblems>();
-        services.AddSingleton<HttpForwarder>();
-        services.AddSingleton<WebSocketForwarder>();
         services.AddSingleton<EdgeAuthentication>();
         services.AddSingleton<ClientAddresses>();
         services.AddSingleton<GatewayRequestHandler>();
@@ -102,7 +102,6 @@ public static class GatewaySetup
             o.DocumentTitle = "Comet API";
             o.IndexStream = SwaggerUiPage.WithBaseAddress(o.IndexStream);
         }));
-        app.UseWebSockets();
         app.UseRouting();
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Cors.AllowedOrigins.Length > 0) app.UseCors();
 

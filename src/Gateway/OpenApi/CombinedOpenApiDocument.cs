@@ -14,7 +14,7 @@ namespace Comet.Gateway.OpenApi;
 /// </summary>
 public sealed class CombinedOpenApiDocument(
     ISwaggerProvider gatewayDocuments,
-    DownstreamClients clients,
+    DownstreamConnections clients,
     IOptions<GatewayOptions> gateway,
     IOptions<CometOptions> comet,
     ILogger<CombinedOpenApiDocument> logger)

@@ -61,8 +61,15 @@ public sealed class DownstreamResilience
         return new DownstreamResilience(builder.Build(), timeout, breakDuration, state, control);
     }
 
+    /// <summary>
+    /// A client that sends through this pipeline to <paramref name="pool"/>. YARP sends the request with it and gets
+    /// it back at the response headers, so the timeout and the breaker cover exactly the wait for the downstream's
+    /// answer, never a body streaming afterwards (a live log may stay quiet for minutes).
+    /// </summary>
+    public HttpMessageInvoker Around(HttpMessageInvoker pool) => new(new ResilientHandler(this, pool), disposeHandler: false);
+
     /// <summary>Sends the request through the pipeline; a success while the breaker is closed ends the run of failures.</summary>
-    public async ValueTask<HttpResponseMessage> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await Pipeline.ExecuteAsync(
             static (state, token) => new ValueTask<HttpResponseMessage>(state.invoker.SendAsync(state.request, token)),
@@ -80,11 +87,23 @@ public sealed class DownstreamResilience
     private static bool IsFailure(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
     {
         null => (int?)outcome.Result?.StatusCode is 500 or 502 or 503 or 504,
+        OperationCanceledException { InnerException: TimeoutException } => true, // no connection within ConnectTimeout
         OperationCanceledException => false, // the client went away (Polly reports its own timeouts as TimeoutRejectedException)
-        // The client's body could not be read (too large, malformed): the client's fault, not the downstream's.
-        { } exception when Forwarding.ClientBodyErrors.Find(exception) is not null => false,
+        { } exception when IsClientsFault(exception) => false,
         _ => true,
     };
+
+    /// <summary>
+    /// The client's body could not be read (too large, malformed: Kestrel's or the body limit's
+    /// <see cref="BadHttpRequestException"/>) or its connection broke: the client's fault, not the downstream's.
+    /// YARP hands such a failure to the downstream call wrapped in its own exceptions.
+    /// </summary>
+    private static bool IsClientsFault(Exception exception)
+    {
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+            if (inner is BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException) return true;
+        return false;
+    }
 
     /// <summary>0 closed, 1 open, 2 half-open (and isolated counts as open).</summary>
     public int BreakerStateCode => Breaker?.CircuitState switch
@@ -93,4 +112,10 @@ public sealed class DownstreamResilience
         CircuitState.HalfOpen => 2,
         _ => 0,
     };
+
+    private sealed class ResilientHandler(DownstreamResilience resilience, HttpMessageInvoker pool) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            resilience.SendAsync(pool, request, cancellationToken);
+    }
 }

@@ -36,9 +36,21 @@ public sealed class DownstreamTemplate
     /// The downstream path. An empty catch-all drops the '/' before it unless the request had one, so /api → /api
     /// and /api/ → /api/.
     /// </summary>
-    public string Fill(IReadOnlyDictionary<string, string> values, bool requestEndsWithSlash)
+    public string Fill(IReadOnlyDictionary<string, string> values, bool requestEndsWithSlash) => Build("", values, requestEndsWithSlash, null);
+
+    /// <summary>The whole target URL, <paramref name="prefix"/> + the downstream path + <paramref name="query"/>, made as one string.</summary>
+    public string Url(string prefix, IReadOnlyDictionary<string, string> values, bool requestEndsWithSlash, string? query) =>
+        Build(prefix, values, requestEndsWithSlash, query);
+
+    /// <summary>One builder per thread, reused: every forwarded request makes a URL, and only the string should be new.</summary>
+    [ThreadStatic] private static StringBuilder? _builder;
+
+    private string Build(string prefix, IReadOnlyDictionary<string, string> values, bool requestEndsWithSlash, string? query)
     {
-        var path = new StringBuilder(Text.Length + 32);
+        var url = _builder ?? new StringBuilder(256);
+        _builder = null;
+        url.Clear().Append(prefix);
+        var pathStart = url.Length;
         for (var i = 0; i < _parts.Count; i++)
         {
             var part = _parts[i];
@@ -46,12 +58,16 @@ public sealed class DownstreamTemplate
             {
                 var isSlashBeforeEmptyCatchAll = part.Text == "/" && i + 1 < _parts.Count && _parts[i + 1] is { IsPlaceholder: true } next
                     && next.Text == UpstreamTemplate.CatchAllName && values.GetValueOrDefault(next.Text, "").Length == 0
-                    && !requestEndsWithSlash && path.Length > 0;
-                if (!isSlashBeforeEmptyCatchAll) path.Append(part.Text);
+                    && !requestEndsWithSlash && url.Length > pathStart;
+                if (!isSlashBeforeEmptyCatchAll) url.Append(part.Text);
                 continue;
             }
-            path.Append(values.GetValueOrDefault(part.Text, ""));
+            url.Append(values.GetValueOrDefault(part.Text, ""));
         }
-        return path.Length == 0 ? "/" : path.ToString();
+        if (url.Length == pathStart) url.Append('/');
+        url.Append(query);
+        var result = url.ToString();
+        if (url.Capacity <= 4096) _builder = url;
+        return result;
     }
 }

@@ -9,8 +9,8 @@ public sealed class DownstreamHost(string host, int port)
     public int Port { get; } = port;
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>The pooled client for this address, remembered so a request skips the shared lookup.</summary>
-    public HttpMessageInvoker? Invoker { get; set; }
+    /// <summary>Where this route's requests to this address go, made once so a request skips the shared lookup.</summary>
+    public Forwarding.DownstreamTarget? Target { get; set; }
 
     /// <summary>Counts a request until the returned lease is disposed (LeastConnection reads the count).</summary>
     public Lease Begin()

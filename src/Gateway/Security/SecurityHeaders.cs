@@ -10,17 +10,25 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var policy = app.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.ContentSecurityPolicy;
+        // One callback for the app, so a request registers it without making a closure of its own.
+        Func<object, Task>? addPolicy = string.IsNullOrWhiteSpace(policy) ? null : response => AddPolicyToPages((HttpResponse)response, policy);
         return app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            // Only over https: a browser must not be told to insist on https by a plain-http answer (RFC 6797 §7.2).
-            if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
-            if (!string.IsNullOrWhiteSpace(policy)) context.Response.OnStarting(() => AddPolicyToPages(context.Response, policy));
+            Set(context);
+            if (addPolicy is not null) context.Response.OnStarting(addPolicy, context.Response);
             return next(context);
         });
+    }
+
+    /// <summary>Sets the headers; again after the response was cleared for an error answer (YARP does that).</summary>
+    public static void Set(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        // Only over https: a browser must not be told to insist on https by a plain-http answer (RFC 6797 §7.2).
+        if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
     }
 
     /// <summary>

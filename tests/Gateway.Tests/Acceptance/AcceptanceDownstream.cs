@@ -30,6 +30,7 @@ public sealed record Received(string Server, string Method, string Path, string 
 /// <item><c>/bytes/{count}</c> streams that many bytes, made on the fly from one small buffer.</item>
 /// <item><c>/ws</c> is a WebSocket echo that accepts the first requested sub-protocol.</item>
 /// <item><c>/hop-by-hop</c> answers with hop-by-hop headers that must not reach the client.</item>
+/// <item><c>/own-headers</c> answers with an X-Frame-Options of its own and echoes X-Request-Id, as the orchestrator does.</item>
 /// <item><c>/swagger/v1/swagger.json</c> is a small OpenAPI document, as the orchestrator publishes one.</item>
 /// <item><c>/page</c> is a small HTML page; <c>?csp=</c> gives it that Content-Security-Policy of its own.</item>
 /// <item><c>/sink/{limit}</c> takes a body of at most that many bytes, as the orchestrator's webhooks do (413
@@ -227,6 +228,14 @@ public sealed class AcceptanceDownstream : IAsyncDisposable
             context.Response.Headers["Proxy-Authenticate"] = "Basic realm=\"downstream\"";
             context.Response.Headers["X-End-To-End-Answer"] = "kept";
             await context.Response.WriteAsync("hop");
+        });
+
+        _app.Map("/own-headers", async context =>
+        {
+            await Record(context);
+            context.Response.Headers.XFrameOptions = "SAMEORIGIN";
+            context.Response.Headers["X-Request-Id"] = context.Request.Headers["X-Request-Id"];
+            await context.Response.WriteAsync("own");
         });
 
         _app.MapGet("/swagger/v1/swagger.json", async context =>

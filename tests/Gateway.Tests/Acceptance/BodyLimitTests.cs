@@ -64,6 +64,7 @@ public sealed class BodyLimitTests : AcceptanceTest
 
         await ProblemOf(response, 413);
         AssertSecurityHeaders(response, "413");
+        Assert.That(response.Header("X-Request-Id"), Does.Match("^[0-9a-f]{32}$"), "the 413 carries the request id");
         var reached = _downstream.Requests.Where(r => r.Path.EndsWith(marker, StringComparison.Ordinal)).ToList();
         Assert.That(reached.Where(r => r.Body.Length > 1024), Is.Empty, "the oversized body never reached the downstream whole");
         if (!chunked) Assert.That(reached, Is.Empty, "a declared oversized body is refused before forwarding");
@@ -74,6 +75,18 @@ public sealed class BodyLimitTests : AcceptanceTest
     public async Task A_request_body_within_the_limit_is_forwarded_whole(bool chunked)
     {
         using var response = await _gateway.Client.PostAsync("/api/upload", Body(1000, chunked));
+
+        var seen = await EchoOf(response);
+        Assert.That(seen.Body, Is.EqualTo(new string('x', 1000)));
+    }
+
+    [Test]
+    public async Task A_body_sent_after_the_clients_own_100_continue_is_forwarded_whole()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/upload") { Content = Body(1000, chunked: false) };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await _gateway.Client.SendAsync(request);
 
         var seen = await EchoOf(response);
         Assert.That(seen.Body, Is.EqualTo(new string('x', 1000)));

@@ -42,6 +42,44 @@ public sealed class HeaderTests : AcceptanceTest
     }
 
     [Test]
+    public async Task A_header_the_downstream_sets_replaces_the_gateways_own_instead_of_being_added_to_it()
+    {
+        var downstream = await StartDownstreamAsync();
+        var gateway = InMemoryGateway(GatewayConfig.With(Route.To("/api/{everything}", "/{everything}", downstream)));
+
+        using var response = await gateway.Client.SendAsync(Get("/api/own-headers", ("X-Request-Id", "req-once")));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Headers.GetValues("X-Frame-Options"), Is.EqualTo(new[] { "SAMEORIGIN" }), "the downstream's own, once");
+            Assert.That(response.Headers.GetValues("X-Request-Id"), Is.EqualTo(new[] { "req-once" }), "the id once, not the gateway's and the echo");
+            Assert.That(response.Header("X-Content-Type-Options"), Is.EqualTo("nosniff"), "the gateway's where the downstream sets none");
+        });
+    }
+
+    [Test]
+    public async Task The_trace_context_reaches_the_downstream_as_a_child_of_the_gateways_request()
+    {
+        var downstream = await StartDownstreamAsync();
+        var gateway = await StartGatewayProcessAsync(GatewayConfig.With(Route.To("/api/{everything}", "/{everything}", downstream)));
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        const string clientSpan = "00f067aa0ba902b7";
+
+        using var traced = await gateway.Client.SendAsync(Get("/api/traced", ("traceparent", $"00-{traceId}-{clientSpan}-01")));
+        using var untraced = await gateway.Client.GetAsync("/api/untraced");
+
+        var seenTraced = (await EchoOf(traced)).Header("traceparent");
+        var seenUntraced = (await EchoOf(untraced)).Header("traceparent");
+        Assert.Multiple(() =>
+        {
+            Assert.That(seenTraced, Does.Match($"^00-{traceId}-[0-9a-f]{{16}}-0[01]$"), "the client's trace goes on");
+            Assert.That(seenTraced, Does.Not.Contain(clientSpan), "its parent is the gateway's span, not the client's");
+            Assert.That(seenUntraced, Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$"), "a trace starts at the gateway");
+        });
+    }
+
+    [Test]
     public async Task Forwarded_headers_name_the_client_the_original_scheme_and_host()
     {
         var downstream = await StartDownstreamAsync();

@@ -156,6 +156,25 @@ public sealed class QualityOfServiceTests : AcceptanceTest
     }
 
     [Test]
+    public async Task The_timeout_covers_the_wait_for_the_answer_not_a_stream_that_goes_quiet_after_it()
+    {
+        var downstream = await StartDownstreamAsync();
+        var gateway = InMemoryGateway(GatewayConfig.With(Guarded(downstream.Port, new QoSOptions(TimeoutValue: 300))));
+        var patience = TimeSpan.FromSeconds(10);
+
+        using var response = await gateway.Client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead).WaitAsync(patience);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.That(await reader.ReadLineAsync().WaitAsync(patience), Is.EqualTo("data: first"));
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // over three times the route's timeout with nothing sent
+        downstream.ReleaseSecondEvent();
+
+        Assert.That(await reader.ReadLineAsync().WaitAsync(patience), Is.Empty);
+        Assert.That(await reader.ReadLineAsync().WaitAsync(patience), Is.EqualTo("data: second"), "the quiet stream was not cut off");
+    }
+
+    [Test]
     public async Task Timeouts_count_as_failures_for_the_breaker()
     {
         var downstream = await StartDownstreamAsync();

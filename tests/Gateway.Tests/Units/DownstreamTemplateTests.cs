@@ -11,6 +11,19 @@ public sealed class DownstreamTemplateTests
         return DownstreamTemplate.Parse(downstream, up).Fill(values, requestPath.EndsWith('/'));
     }
 
+    [TestCase("/api/cards/7", "/svc/{everything}", "?q=a%20b", "http://10.0.0.1:5080/svc/cards/7?q=a%20b")]
+    [TestCase("/api", "/svc/{everything}", "", "http://10.0.0.1:5080/svc")]
+    [TestCase("/api", "/{everything}", "?x=1", "http://10.0.0.1:5080/?x=1")]
+    public void The_target_url_is_the_address_the_filled_path_and_the_query(string requestPath, string downstream, string query, string expected)
+    {
+        var up = UpstreamTemplate.Parse("/api/{everything}", caseSensitive: false);
+        Assert.That(up.TryMatch(requestPath, out var values), Is.True);
+
+        var url = DownstreamTemplate.Parse(downstream, up).Url("http://10.0.0.1:5080", values, requestPath.EndsWith('/'), query);
+
+        Assert.That(url, Is.EqualTo(expected));
+    }
+
     [Test]
     public void Placeholders_are_filled_in_anywhere_in_the_downstream_path()
     {
