@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Comet.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -56,37 +55,10 @@ public sealed class GatewayInFront : IAsyncDisposable
     /// A client of the gateway whose connections come from <paramref name="from"/> (any 127.x address is this
     /// machine), so the gateway sees a client address other than its own.
     /// </summary>
-    public HttpClient GatewayClient(string from = "127.0.0.1", bool cookies = false) => ClientFrom(GatewayUrl, from, cookies);
+    public HttpClient GatewayClient(string from = "127.0.0.1", bool cookies = false) => LoopbackClients.From(GatewayUrl, from, cookies);
 
     /// <summary>A client straight to the orchestrator's port, around the gateway.</summary>
-    public HttpClient DirectClient(string from = "127.0.0.1") => ClientFrom(OrchestratorUrl, from, cookies: false);
-
-    private static HttpClient ClientFrom(Uri baseAddress, string from, bool cookies)
-    {
-        var local = IPAddress.Parse(from);
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = cookies,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
+    public HttpClient DirectClient(string from = "127.0.0.1") => LoopbackClients.From(OrchestratorUrl, from);
 
     /// <summary>The gateway built next to these tests: src/Gateway/bin/{configuration}/{framework}/Comet.Gateway.dll.</summary>
     private static string GatewayDll()

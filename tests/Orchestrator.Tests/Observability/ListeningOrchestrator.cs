@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Comet.Orchestrator.Tests.Pipelines;
 using Comet.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,30 +47,7 @@ public sealed class ListeningOrchestrator : IDisposable
     }
 
     /// <summary>A client whose connections come from <paramref name="from"/> (any 127.x address is this machine).</summary>
-    public HttpClient ClientFrom(string from)
-    {
-        var local = IPAddress.Parse(from);
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) };
-    }
+    public HttpClient ClientFrom(string from) => LoopbackClients.From(Url, from);
 
     public void Dispose()
     {
