@@ -25,6 +25,7 @@
 #          e.g. BENCH_REF=HEAD while src/ is being edited, or to compare two commits
 #        BENCH_NO_BUILD=1: use the last build as it is
 #        BENCH_KEEP=1: keep the temporary folder (configs, logs, raw wrk output)
+#        BENCH_GATEWAY_ENV="NAME=value ...": extra environment for the gateway only (runtime knobs, to try them)
 # Builds into .bench/build (.bench/build-ref for BENCH_REF) with --artifacts-path, never into
 # src/*/bin or obj, so a build running there at the same time is left alone.
 set -euo pipefail
@@ -241,7 +242,7 @@ start_gateway() {
   start gateway env COMET_DATA_DIR="$WORK/data" COMET_GATEWAY_PORT="$1" COMET_ORCHESTRATOR_PORT="$ORCH_PORT" \
     Gateway__OrchestratorUrl="http://127.0.0.1:$ORCH_PORT" Gateway__RouteFile="$WORK/gateway.json" \
     Gateway__Jwt__JwksUrl="http://127.0.0.1:$ORCH_PORT/.well-known/jwks.json" \
-    Logging__LogLevel__Default=Warning dotnet "$GW_DLL"
+    Logging__LogLevel__Default=Warning ${BENCH_GATEWAY_ENV:-} dotnet "$GW_DLL"
 }
 
 # nginx: everything in $WORK (-p prefix, -c config, -e early error log), never /etc/nginx or port 80.
@@ -322,15 +323,6 @@ url_of() {
   esac
 }
 
-# The same answer through all three, or the comparison means nothing.
-expected="$(curl -fsS "$(url_of direct)")"
-for target in gateway nginx checked nginx+token; do
-  got="$(curl -fsS -H "$(header_of "$target")" "$(url_of "$target")")" || die "$target does not answer $BENCH_PATH"
-  [ "$got" = "$expected" ] || die "$target answers $BENCH_PATH with '$got', direct with '$expected'"
-done
-
-# ---------------------------------------------------------------- measure
-
 # header_of TARGET: the token for the two targets that carry one, else a harmless header of the same size, so every
 # request is as long and only the token's targets make anyone check a token.
 header_of() {
@@ -339,6 +331,16 @@ header_of() {
     *) printf 'X-Padding: Bearer %s' "$TOKEN" ;;
   esac
 }
+
+# The same answer through every target, or the comparison means nothing.
+expected="$(curl -fsS "$(url_of direct)")"
+for target in gateway nginx checked nginx+token; do
+  got="$(curl -fsS -H "$(header_of "$target")" "$(url_of "$target")")" || die "$target does not answer $BENCH_PATH"
+  [ "$got" = "$expected" ] || die "$target answers $BENCH_PATH with '$got', direct with '$expected'"
+done
+
+# ---------------------------------------------------------------- measure
+
 
 # run_wrk TARGET DURATION OUT : wrk's raw output to OUT.
 run_wrk() {

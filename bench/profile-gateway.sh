@@ -8,7 +8,7 @@
 # Env:   BENCH_CONNECTIONS (32), BENCH_PATH (/health/live); PROFILE_ROUTE=checked profiles the JWT + rate-limit route
 #        PROFILE_OUT: where the .nettrace goes (default: a temporary folder, deleted)
 # Needs: dotnet-trace (dotnet tool install -g dotnet-trace), wrk, a build from bench/gateway.sh.
-set -euo pipefail
+set -eu
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_TO_TRACE="${1:-10}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
