@@ -60,6 +60,7 @@ public static class GatewaySetup
             services.AddSingleton(p => new JwksConfigurationManager(options.Jwt,
                 new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false }), p.GetRequiredService<ILogger<JwksConfigurationManager>>()));
             services.AddAuthentication().AddJwtBearer(GatewayOptions.JwtOptions.Scheme, _ => { });
+            services.AddSingleton<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider, RouteOnlyAuthenticationSchemes>();
             services.AddOptions<JwtBearerOptions>(GatewayOptions.JwtOptions.Scheme)
                 .Configure<JwksConfigurationManager>((bearer, keys) => EdgeAuthentication.Configure(bearer, options.Jwt, keys));
         }

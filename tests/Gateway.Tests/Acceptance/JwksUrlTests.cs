@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Comet.TestSupport;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using static Comet.Gateway.Tests.Acceptance.Answers;
 
 namespace Comet.Gateway.Tests.Acceptance;
@@ -48,6 +50,17 @@ public sealed class JwksUrlTests : AcceptanceTest
 
     [OneTimeTearDown]
     public async Task StopKeyServer() => await _keyServer.DisposeAsync();
+
+    [Test]
+    public async Task No_token_is_checked_unless_the_route_asks_for_it()
+    {
+        // With the single JWT scheme as the default, ASP.NET's automatic authentication middleware would verify
+        // (RSA) every bearer token on every route, plain ones included; only EdgeAuthentication may check one.
+        var schemes = ((GatewayFactory)_gateway.Host).Services.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        Assert.That(await schemes.GetDefaultAuthenticateSchemeAsync(), Is.Null);
+        Assert.That(await schemes.GetSchemeAsync("Bearer"), Is.Not.Null);
+    }
 
     private async Task<HttpResponseMessage> Send(string path, string? token, string? clientId = null)
     {
