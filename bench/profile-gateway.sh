@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the gateway's time goes: runs the orchestrator and the gateway (the Release build bench/gateway.sh made in
 # .bench/build), loads the gateway with wrk, and samples the gateway's CPU with dotnet-trace meanwhile. Prints the
-# methods with the most exclusive and inclusive samples: with perf (on-CPU samples) when it works here, else
+# methods with the most exclusive and inclusive samples (W^X off, so perf finds the JIT-compiled code in the perf map): with perf (on-CPU samples) when it works here, else
 # dotnet-trace's sampled thread time (which counts waiting threads too). Not a test; see docs/BENCHMARKS.md.
 #
 # Usage: bench/profile-gateway.sh [seconds, default 10]
@@ -41,7 +41,7 @@ JSON
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$ORCH_PORT/health/ready" 2>/dev/null && break; sleep 0.5; done
 setsid env COMET_DATA_DIR="$WORK/data" COMET_GATEWAY_PORT="$GW_PORT" Gateway__OrchestratorUrl="http://127.0.0.1:$ORCH_PORT" \
   Gateway__RouteFile="$WORK/gateway.json" Gateway__Jwt__JwksUrl="http://127.0.0.1:$ORCH_PORT/.well-known/jwks.json" \
-  Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled=1 dotnet "$GW_DLL" >"$WORK/gateway.log" 2>&1 </dev/null & GW_PID=$!; PIDS+=("$GW_PID")
+  Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet "$GW_DLL" >"$WORK/gateway.log" 2>&1 </dev/null & GW_PID=$!; PIDS+=("$GW_PID")
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$GW_PORT/health/ready" 2>/dev/null && break; sleep 0.5; done
 TOKEN="$(curl -fsS -X POST "http://127.0.0.1:$ORCH_PORT/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')"
@@ -55,16 +55,17 @@ wrk -t1 -c"$CONNECTIONS" -d"$(( SECONDS_TO_TRACE + 4 ))s" -H "$header" "$url" >"
 sleep 1
 if command -v perf >/dev/null && perf record -e cpu-clock -o /dev/null -- true >/dev/null 2>&1; then
   # perf samples the CPU (on-CPU time only); the runtime writes /tmp/perf-PID.map so JIT-compiled frames get names.
-  perf record -e cpu-clock -F 2000 -g -p "$GW_PID" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_TRACE" >"$WORK/perf.log" 2>&1 \
+  PERF_DATA="${PROFILE_OUT:-$WORK/perf.data}"
+  perf record -e cpu-clock -F 2000 -g -p "$GW_PID" -o "$PERF_DATA" -- sleep "$SECONDS_TO_TRACE" >"$WORK/perf.log" 2>&1 \
     || { cat "$WORK/perf.log" >&2; die "perf record failed"; }
   wait "$WRK_PID" || true
   sed -n 's/^Requests\/sec:/wrk while tracing, req\/s:/p' "$WORK/wrk.txt"
   echo "== on-CPU samples of the gateway by method, exclusive (perf, cpu-clock 2 kHz, ${SECONDS_TO_TRACE} s)"
-  perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -n 45
+  perf report -i "$PERF_DATA" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -n 45
   echo "== by library (dso)"
-  perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -n 15
+  perf report -i "$PERF_DATA" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -n 15
   echo "== inclusive (children), top managed frames"
-  perf report -i "$WORK/perf.data" --children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | grep -vE '\[k\]' | head -n 60
+  perf report -i "$PERF_DATA" --children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | grep -vE '\[k\]' | head -n 60
   exit 0
 fi
 OUT="${PROFILE_OUT:-$WORK/gateway.nettrace}"
