@@ -54,7 +54,42 @@ needs_build() {
   local stamp; stamp="$(build_stamp "$1")"
   [ -f "$stamp" ] || return 0
   [ -n "$(find "$ROOT/src" "$ROOT/Directory.Build.props" "$ROOT/Directory.Packages.props" \
-      \( -name bin -o -name obj \) -prune -o -type f -newer "$stamp" -print -quit)" ]
+      \( -name bin -o -name obj -o -name node_modules \) -prune -o -type f -newer "$stamp" -print -quit)" ]
+}
+
+# The web UI (src/Web) is built into src/Web/dist, which the gateway's build copies to its wwwroot. It is rebuilt
+# only when a hash of its sources and lockfile changed, so a start with the UI unchanged runs no npm at all.
+WEB="$ROOT/src/Web"
+web_source_hash() {
+  (cd "$WEB" && find . \( -name node_modules -o -name dist \) -prune -o -type f ! -name .dist-source-hash -print \
+    | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
+}
+
+ensure_node() {
+  local version
+  version="$(node --version 2>/dev/null | tr -d v)" || version=""
+  if [ -z "$version" ] || ! command -v npm >/dev/null; then
+    say "Installing Node.js and npm with apt-get (they build the web UI)..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    version="$(node --version | tr -d v)"
+  fi
+  # Vite 7 needs Node.js 20.19 or newer.
+  printf '%s\n20.19.0\n' "$version" | sort -V -C -r 2>/dev/null \
+    || die "Node.js $version is too old to build the web UI: 20.19 or newer is needed (https://nodejs.org)"
+}
+
+build_web() {
+  [ -f "$WEB/package.json" ] || return 0
+  local hash; hash="$(web_source_hash)"
+  if [ -f "$WEB/dist/index.html" ] && [ "$(cat "$WEB/.dist-source-hash" 2>/dev/null)" = "$hash" ]; then return 0; fi
+  ensure_node
+  say "Building the web UI..."
+  if [ ! -d "$WEB/node_modules" ] || [ "$WEB/package-lock.json" -nt "$WEB/node_modules/.package-lock.json" ]; then
+    (cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in src/Web failed"
+  fi
+  (cd "$WEB" && npm run --silent build >"$WEB/.build.log" 2>&1) || { cat "$WEB/.build.log" >&2; die "the web UI's build failed"; }
+  printf '%s' "$hash" >"$WEB/.dist-source-hash"
 }
 
 build_hosts() {
@@ -116,6 +151,7 @@ cmd_start() {
   fi
   command -v dotnet >/dev/null || die "the .NET SDK 10 (dotnet) is needed: https://dot.net"
   ensure_sandbox
+  build_web
   build_hosts
   # One after the other: the gateway's readiness is the orchestrator's, seen through it.
   for host in "${HOSTS[@]}"; do
@@ -215,6 +251,8 @@ install_missing_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   # The metrics tests pipe both hosts' /metrics to Prometheus's own checker, promtool (Debian ships it with prometheus).
   command -v promtool >/dev/null || missing+=(prometheus)
+  # The browser tests drive Debian's chromium through Playwright; Playwright never downloads a browser of its own.
+  command -v chromium >/dev/null || missing+=(chromium)
   [ "${#missing[@]}" = 0 ] && return 0
   say "Installing ${missing[*]} with apt-get..."
   # The prometheus (and postgresql, redis) packages start a server when they can; forbid starting services for the
@@ -330,14 +368,18 @@ cmd_test() {
   start_redis
 
   local results="$TEST_TMP/results" status=0
+  build_web
   say "Building Comet.sln ($CONFIGURATION)..."
   if dotnet build "$ROOT/Comet.sln" -c "$CONFIGURATION" -nologo -v quiet -nodeReuse:false; then
     # The end-to-end tests start the hosts through this script; the build above is the one they use.
     local host; for host in "${HOSTS[@]}"; do touch "$(build_stamp "$host")"; done
-    export COMET_CONFIGURATION="$CONFIGURATION"
+    export COMET_CONFIGURATION="$CONFIGURATION" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
     # Each test project writes its TRX into its own folder (tests/Directory.Build.props), so files
-    # finishing in the same second cannot overwrite each other.
+    # finishing in the same second cannot overwrite each other. The browser tests run last and alone: a browser
+    # and a second Comet next to the other suites on two cores would starve their timing-sensitive tests.
     COMET_TEST_RESULTS="$results" dotnet test "$ROOT/Comet.sln" -c "$CONFIGURATION" --no-build -nologo \
+      --filter "TestCategory!=Browser" --logger "trx" --logger "console;verbosity=minimal" || status=$?
+    COMET_TEST_RESULTS="$results" dotnet test "$ROOT/tests/Web.Tests/Web.Tests.csproj" -c "$CONFIGURATION" --no-build -nologo \
       --logger "trx" --logger "console;verbosity=minimal" || status=$?
   else
     status=1

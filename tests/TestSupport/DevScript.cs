@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Comet.TestSupport;
+using NUnit.Framework;
 
-namespace Comet.EndToEnd;
+namespace Comet.TestSupport;
 
 /// <summary>Runs ./dev.sh from the repository with its own data folder and ports, as a newcomer would.</summary>
 public sealed class DevScript(string dataDir, int gatewayPort, int orchestratorPort)
