@@ -78,7 +78,19 @@ public sealed record RunSummaryDto(
     string? CommitMessage,
     DateTime CreatedAt,
     DateTime? StartedAt,
-    DateTime? FinishedAt);
+    DateTime? FinishedAt)
+{
+    /// <summary>The run's project, so a list across projects can link each row.</summary>
+    public string ProjectSlug { get; init; } = "";
+    public string? Branch { get; init; }
+    public string? Tag { get; init; }
+
+    /// <summary>Who caused the run: the user of a manual run, or the forge login that pushed; null for a cron run.</summary>
+    public string? TriggeredBy { get; init; }
+
+    /// <summary>The name of the built commit's author; null for runs made before Comet kept it.</summary>
+    public string? CommitAuthor { get; init; }
+}
 
 public static class RunMapping
 {
