@@ -31,6 +31,9 @@ public sealed record RunDto(
 
     /// <summary>Who caused the run: the user of a manual run, or the forge login that pushed; null for a cron run.</summary>
     public string? TriggeredBy { get; init; }
+
+    /// <summary>The name of the built commit's author; null for runs made before Comet kept it.</summary>
+    public string? CommitAuthor { get; init; }
 }
 
 public sealed record JobDto(
@@ -116,5 +119,6 @@ public static class RunMapping
         ScheduleName = run.ScheduleName,
         CancelReason = run.CancelReason,
         TriggeredBy = run.TriggeredBy,
+        CommitAuthor = run.CommitAuthor,
     };
 }

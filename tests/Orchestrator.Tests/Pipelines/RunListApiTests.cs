@@ -51,6 +51,8 @@ public sealed class RunListApiTests : PipelineTestBase
             Assert.That(row.StringOrNull("projectSlug"), Is.EqualTo(project.Slug));
             Assert.That(row.StringOrNull("branch"), Is.EqualTo("main"));
         });
+        var answer = await Client.ListAsync($"/api/v1/runs/{run.Id}");
+        Assert.That(answer.StringOrNull("commitAuthor"), Is.EqualTo(row.StringOrNull("commitAuthor")), "the run answer names the author too");
     }
 
     [Test]
