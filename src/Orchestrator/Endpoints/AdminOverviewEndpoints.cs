@@ -31,7 +31,7 @@ public static class AdminOverviewEndpoints
             .ProducesValidationProblem();
     }
 
-    private static async Task<Ok<PagedList<AdminUserDto>>> ListUsers(IMediator mediator, CancellationToken ct,
+    private static async Task<Ok<PagedList<UserDto>>> ListUsers(IMediator mediator, CancellationToken ct,
         long page = 1, long pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListUsersQuery { Page = page, PageSize = pageSize }, ct));
 

@@ -164,16 +164,23 @@ public sealed class RunListApiTests : PipelineTestBase
     {
         var (name, user) = await NewUserAsync();
         user.Dispose();
+        var (resetName, resetUser) = await NewUserAsync();
+        resetUser.Dispose();
+        using (var reset = await Client.PostAsJsonAsync($"/api/v1/admin/users/{resetName}/password", new { }))
+            Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.OK), await reset.Content.ReadAsStringAsync());
 
         var page = await Client.ListAsync("/api/v1/admin/users?pageSize=100");
 
         var row = page.GetProperty("items").EnumerateArray().Single(u => u.StringOrNull("username") == name);
+        var resetRow = page.GetProperty("items").EnumerateArray().Single(u => u.StringOrNull("username") == resetName);
         var admin = page.GetProperty("items").EnumerateArray().Single(u => u.StringOrNull("username") == OrchestratorFactory.AdminName);
         Assert.Multiple(() =>
         {
             Assert.That(row.StringOrNull("role"), Is.EqualTo("user"));
             Assert.That(admin.StringOrNull("role"), Is.EqualTo("admin"));
             Assert.That(row.GetProperty("mustChangePassword").GetBoolean(), Is.False);
+            Assert.That(resetRow.GetProperty("mustChangePassword").GetBoolean(), Is.True, "an admin reset shows until the user changes it");
+            Assert.That(resetRow.GetProperty("passwordChangedAt").ValueKind, Is.EqualTo(JsonValueKind.String));
             Assert.That(row.TryGetProperty("createdAt", out _), Is.True);
             Assert.That(page.GetRawText(), Does.Not.Contain("passwordHash").And.Not.Contain("securityStamp"));
         });
