@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Comet.Web.Tests;
+
+public sealed class SettingsTests : BrowserTest
+{
+    private const string Pipeline = """
+        jobs:
+          hello:
+            steps:
+              - run: echo hello
+        """;
+
+    [Test]
+    public async Task A_secret_set_in_the_browser_is_listed_by_name_and_its_value_is_never_shown_again()
+    {
+        var project = await WebStack.CreateProjectAsync(Pipeline, "Secret keeper");
+        const string value = "hunter2-but-longer-and-secret";
+        await SignInAsync(Page);
+        await Page.GotoAsync($"/projects/{project.Slug}/settings?section=secrets");
+        await Assertions.Expect(Page.GetByText("No secrets yet.")).ToBeVisibleAsync();
+
+        await Page.GetByLabel("Name (A–Z, 0–9, _)").FillAsync("DEPLOY_TOKEN");
+        var field = Page.GetByLabel("Value");
+        await Assertions.Expect(field).ToHaveAttributeAsync("type", "password");
+        await field.FillAsync(value);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save secret" }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved DEPLOY_TOKEN");
+        await Assertions.Expect(field).ToHaveValueAsync("");
+        var row = Page.Locator("tr[data-secret-name='DEPLOY_TOKEN']");
+        await Assertions.Expect(row).ToContainTextAsync("project");
+        Assert.That(await Page.ContentAsync(), Does.Not.Contain(value));
+
+        using var admin = await WebStack.ApiAsync();
+        var listed = JsonNode.Parse(await admin.GetStringAsync($"/api/v1/projects/{project.Slug}/secrets"))!;
+        var names = listed["items"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+        Assert.That(names, Does.Contain("DEPLOY_TOKEN"));
+        Assert.That(listed.ToJsonString(), Does.Not.Contain(value), "the API never returns the value either");
+
+        await Page.ReloadAsync();
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        Assert.That(await Page.ContentAsync(), Does.Not.Contain(value));
+        await AssertAccessibleAsync(Page, "the secrets settings");
+        await ScreenshotAsync(Page, "settings");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" }).ClickAsync();
+        await Assertions.Expect(Page.GetByText("No secrets yet.")).ToBeVisibleAsync();
+    }
+
+    [Test]
+    public async Task A_bad_cron_is_explained_and_a_schedule_shows_the_next_fire_times_the_server_computed()
+    {
+        var project = await WebStack.CreateProjectAsync(Pipeline, "Nightly");
+        await SignInAsync(Page);
+        await Page.GotoAsync($"/projects/{project.Slug}/settings?section=schedules");
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("nightly");
+        await Page.GetByLabel("Cron (minute hour day month weekday, or @daily)").FillAsync("61 * * * *");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("ron");
+
+        await Page.GetByLabel("Cron (minute hour day month weekday, or @daily)").FillAsync("30 2 * * *");
+        await Page.GetByLabel("Time zone (IANA)").FillAsync("Europe/Berlin");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).ClickAsync();
+
+        var card = Page.Locator("[data-schedule='nightly']");
+        var fires = card.GetByRole(AriaRole.List, new() { Name = "Next fire times of nightly" }).Locator("time");
+        await Assertions.Expect(fires).ToHaveCountAsync(5);
+
+        using var admin = await WebStack.ApiAsync();
+        var listed = JsonNode.Parse(await admin.GetStringAsync($"/api/v1/projects/{project.Slug}/schedules"))!;
+        var nextRuns = listed["items"]![0]!["nextRuns"]!.AsArray();
+        for (var i = 0; i < 5; i++)
+            await Assertions.Expect(fires.Nth(i)).ToHaveAttributeAsync("datetime", nextRuns[i]!["utc"]!.GetValue<string>());
+        await Assertions.Expect(card).ToContainTextAsync("02:30 Europe/Berlin");
+        await AssertAccessibleAsync(Page, "the schedules settings");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await Assertions.Expect(card).ToContainTextAsync("disabled");
+        await Assertions.Expect(fires).ToHaveCountAsync(0);
+    }
+
+    [Test]
+    public async Task Members_are_added_with_a_role_and_a_subscription_lists_its_channel()
+    {
+        var project = await WebStack.CreateProjectAsync(Pipeline, "Team");
+        var username = "dev" + Guid.NewGuid().ToString("N")[..6];
+        await WebStack.CreateUserAsync(username);
+        await SignInAsync(Page);
+        await Page.GotoAsync($"/projects/{project.Slug}/settings?section=members");
+        await Page.GetByLabel("Username").FillAsync(username);
+        await Page.GetByRole(AriaRole.Form, new() { Name = "Add a member" }).GetByLabel("Role").SelectOptionAsync("maintainer");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Add member" }).ClickAsync();
+        await Assertions.Expect(Page.GetByLabel($"Role of {username}")).ToHaveValueAsync("maintainer");
+        await AssertAccessibleAsync(Page, "the members settings");
+
+        using var admin = await WebStack.ApiAsync();
+        var member = JsonNode.Parse(await admin.GetStringAsync($"/api/v1/projects/{project.Slug}/members/{username}"))!;
+        Assert.That(member["role"]!.GetValue<string>(), Is.EqualTo("maintainer"));
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("section=notifications"));
+        await Page.GetByLabel("Channel").SelectOptionAsync("email");
+        await Page.GetByLabel("To (addresses, comma-separated)").FillAsync("team@example.com");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Table, new() { Name = "Subscriptions" })).ToContainTextAsync("team@example.com");
+        await AssertAccessibleAsync(Page, "the notifications settings");
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Webhook" }).ClickAsync();
+        await Assertions.Expect(Page.GetByLabel("Webhook URL")).ToHaveValueAsync($"{WebStack.Url.ToString().TrimEnd('/')}/hooks/github/{project.Slug}");
+        await AssertAccessibleAsync(Page, "the webhook settings");
+    }
+}
