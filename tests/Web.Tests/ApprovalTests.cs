@@ -38,8 +38,7 @@ public sealed class ApprovalTests : BrowserTest
         await Page.ReloadAsync();
         await Assertions.Expect(production).ToBeVisibleAsync();
         // The first run was not gated (no rule yet): its deploy shows as what production runs now.
-        await Assertions.Expect(production.Locator("[data-status]").First).ToHaveAttributeAsync("data-status", "success", new() { Timeout = 60_000 });
-        await Assertions.Expect(production.GetByRole(AriaRole.Link, new() { Name = "run #1" })).ToBeVisibleAsync();
+        await Assertions.Expect(production.Locator("[data-current-run='1'] [data-status]")).ToHaveAttributeAsync("data-status", "success", new() { Timeout = 60_000 });
         await production.GetByRole(AriaRole.Button, new() { Name = "Edit protection" }).ClickAsync();
         await production.GetByLabel("Required approvals (0–10)").FillAsync("1");
         await production.GetByLabel("Branches that may deploy").FillAsync("main");
@@ -72,7 +71,7 @@ public sealed class ApprovalTests : BrowserTest
 
         // The admin's page follows the deploy live to success, naming the second run.
         await Assertions.Expect(Page.Locator("[data-approval='deploy']")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
-        await Assertions.Expect(production.GetByRole(AriaRole.Link, new() { Name = "run #2" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(production.Locator("[data-current-run='2'] [data-status]")).ToHaveAttributeAsync("data-status", "success", new() { Timeout = 60_000 });
         using var api = await WebStack.ApiAsync();
         var run = JsonNode.Parse(await api.GetStringAsync($"/api/v1/runs/{runId}"))!;
         var deploy = run["jobs"]!.AsArray().Last(j => j!["name"]!.GetValue<string>() == "deploy")!;
