@@ -30,6 +30,7 @@ public sealed class WebStack
         _data = new TempDirectory("comet-web");
         Comet = new DevScript(_data.Path, FreePort.Next(), FreePort.Next());
         Comet.Environment["COMET_BOOTSTRAP_ADMIN"] = $"{AdminUser}:{AdminPassword}";
+        Comet.Environment["Gateway__RouteFile"] = RouteFileWithRoomToSignIn(_data.Path);
         var (exitCode, output) = await Comet.RunAsync("start", TimeSpan.FromMinutes(10));
         Assert.That(exitCode, Is.Zero, "./dev.sh start: " + output);
 
@@ -50,6 +51,20 @@ public sealed class WebStack
         _playwright?.Dispose();
         if (Comet is not null) await Comet.RunAsync("stop", TimeSpan.FromMinutes(1));
         _data?.Dispose();
+    }
+
+    /// <summary>
+    /// The shipped route file with the sign-in limit raised: every browser test signs in from the same loopback address,
+    /// and the real 30 a minute (kept against password guessing) would fail whichever tests come after the thirtieth.
+    /// </summary>
+    private static string RouteFileWithRoomToSignIn(string folder)
+    {
+        var shipped = File.ReadAllText(System.IO.Path.Combine(DevScript.RepositoryRoot, "src", "Gateway", "gateway.json"));
+        const string authLimit = "\"Period\": \"1m\", \"Limit\": 30,";
+        Assert.That(shipped, Does.Contain(authLimit), "gateway.json's sign-in limit moved; update the web tests' copy");
+        var path = System.IO.Path.Combine(folder, "gateway.json");
+        File.WriteAllText(path, shipped.Replace(authLimit, "\"Period\": \"1m\", \"Limit\": 1000,"));
+        return path;
     }
 
     private static string ChromiumPath()
