@@ -69,11 +69,21 @@ public sealed class AdminTests : BrowserTest
                 steps:
                   - run: echo deploying
             """, "Waiting room");
-        await WebStack.PushAsync(project, "Needs a yes");
-        await SignInAsync(Page);
-        await Page.GotoAsync("/admin?tab=queue");
-        var row = Page.Locator("tr[data-queued='deploy']").Filter(new() { HasText = project.Slug });
-        await Assertions.Expect(row).ToContainTextAsync("approv", new() { Timeout = 30_000 });
-        await AssertAccessibleAsync(Page, "the queue with a waiting job");
+        var runId = await WebStack.PushAsync(project, "Needs a yes");
+        try
+        {
+            await SignInAsync(Page);
+            await Page.GotoAsync("/admin?tab=queue");
+            var row = Page.Locator("tr[data-queued='deploy']").Filter(new() { HasText = project.Slug });
+            await Assertions.Expect(row).ToContainTextAsync("approv", new() { Timeout = 30_000 });
+            await AssertAccessibleAsync(Page, "the queue with a waiting job");
+        }
+        finally
+        {
+            // Nobody will approve it: cancel it so the shared stack has nothing left running for the next tests.
+            using var admin = await WebStack.ApiAsync();
+            using var cancelled = await admin.PostAsync($"/api/v1/runs/{runId}/cancel", null);
+            Assert.That(cancelled.IsSuccessStatusCode, Is.True, await cancelled.Content.ReadAsStringAsync());
+        }
     }
 }
