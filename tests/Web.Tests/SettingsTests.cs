@@ -112,4 +112,73 @@ public sealed class SettingsTests : BrowserTest
         await Assertions.Expect(Page.GetByLabel("Webhook URL")).ToHaveValueAsync($"{WebStack.Url.ToString().TrimEnd('/')}/hooks/github/{project.Slug}");
         await AssertAccessibleAsync(Page, "the webhook settings");
     }
+
+    [Test]
+    public async Task A_notification_refused_by_its_destination_shows_as_dead_in_the_delivery_log_and_can_be_sent_again()
+    {
+        var project = await WebStack.CreateProjectAsync(Pipeline, "Loud");
+        await SignInAsync(Page);
+        await Page.GotoAsync($"/projects/{project.Slug}/settings?section=notifications");
+        await Page.GetByRole(AriaRole.Checkbox, new() { Name = "run.succeeded" }).CheckAsync();
+        // Outbound calls refuse loopback addresses, so this delivery dies at its first attempt.
+        await Page.GetByLabel("Webhook URL").FillAsync("http://127.0.0.1:9/hook");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
+        await Assertions.Expect(Page.GetByLabel("Signing secret of the new webhook")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(".{16,}"));
+
+        await WebStack.PushAsync(project, "Make noise");
+        await WaitForDeadDeliveryAsync(project.Slug);
+        await Page.GotoAsync($"/projects/{project.Slug}/settings?section=deliveries&state=dead");
+        var dead = Page.Locator("tr[data-delivery]").Filter(new() { HasText = "127.0.0.1" });
+        await Assertions.Expect(dead).ToContainTextAsync("dead");
+        await Assertions.Expect(Page.GetByLabel("State")).ToHaveValueAsync("dead");
+        await AssertAccessibleAsync(Page, "the delivery log");
+
+        await dead.GetByRole(AriaRole.Button, new() { Name = "Redeliver" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("goes out again");
+    }
+
+    [Test]
+    public async Task The_settings_environments_tokens_and_admin_pages_fit_a_320_pixel_screen()
+    {
+        var project = await WebStack.CreateProjectAsync(Pipeline, "Narrow");
+        var (context, narrow) = await NewPageAsync(320, 640);
+        try
+        {
+            await SignInAsync(narrow);
+            var pages = new (string Path, ILocator Loaded)[]
+            {
+                ($"/projects/{project.Slug}/settings?section=secrets", narrow.GetByText("No secrets yet.")),
+                ($"/projects/{project.Slug}/settings?section=schedules", narrow.GetByText("No schedules yet.")),
+                ($"/projects/{project.Slug}/settings?section=members", narrow.Locator($"tr[data-member='{WebStack.AdminUser}']")),
+                ($"/projects/{project.Slug}/environments", narrow.GetByText("No environments yet")),
+                ("/tokens", narrow.Locator("tr[data-token]").Or(narrow.GetByText("You have no tokens yet.")).First),
+                ("/admin", narrow.Locator($"tr[data-user='{WebStack.AdminUser}']")),
+            };
+            foreach (var (path, loaded) in pages)
+            {
+                await narrow.GotoAsync(path);
+                await Assertions.Expect(loaded).ToBeVisibleAsync();
+                var overflow = await narrow.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                Assert.That(overflow, Is.LessThanOrEqualTo(0), $"{path} scrolls sideways at 320 px");
+            }
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    /// <summary>The outbox works in the background: wait (bounded) until it has given up on the refused address.</summary>
+    private static async Task WaitForDeadDeliveryAsync(string slug)
+    {
+        using var admin = await WebStack.ApiAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var page = JsonNode.Parse(await admin.GetStringAsync($"/api/v1/projects/{slug}/deliveries?state=dead"))!;
+            if (page["items"]!.AsArray().Any(d => d!["destination"]!.GetValue<string>().Contains("127.0.0.1"))) return;
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "no dead delivery after a minute: " + page.ToJsonString());
+            await Task.Delay(250);
+        }
+    }
 }
