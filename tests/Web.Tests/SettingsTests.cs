@@ -119,10 +119,15 @@ public sealed class SettingsTests : BrowserTest
         var project = await WebStack.CreateProjectAsync(Pipeline, "Loud");
         using (var admin = await WebStack.ApiAsync())
         {
-            // Statuses need the token in secret GH_STATUS_TOKEN, which nobody set: each one dies at its first attempt.
+            // Statuses read their token from secret GH_STATUS_TOKEN, deleted after setting them up: each one dies at once.
+            var secret = $"/api/v1/projects/{project.Slug}/secrets/GH_STATUS_TOKEN";
+            using var token = await admin.PutAsJsonAsync(secret, new { value = "ghp_not_a_real_token" });
+            Assert.That(token.IsSuccessStatusCode, Is.True, await token.Content.ReadAsStringAsync());
             using var set = await admin.PutAsJsonAsync($"/api/v1/projects/{project.Slug}/forge-status",
                 new { tokenSecret = "GH_STATUS_TOKEN", repository = "acme/loud", perJob = false });
             Assert.That(set.IsSuccessStatusCode, Is.True, await set.Content.ReadAsStringAsync());
+            using var deleted = await admin.DeleteAsync(secret);
+            Assert.That(deleted.IsSuccessStatusCode, Is.True, await deleted.Content.ReadAsStringAsync());
         }
         await SignInAsync(Page);
         await Page.GotoAsync($"/projects/{project.Slug}/settings?section=notifications");
@@ -168,7 +173,7 @@ public sealed class SettingsTests : BrowserTest
                 var overflow = await narrow.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
                 var wide = await narrow.EvaluateAsync<string>("""
                     () => [...document.querySelectorAll('main *')]
-                      .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth && !e.closest('.table-wrap'))
+                      .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth && !e.parentElement.closest('.table-wrap'))
                       .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')
                     """);
                 Assert.That(overflow, Is.LessThanOrEqualTo(0), $"{path} scrolls sideways at 320 px; too wide: {wide}");
