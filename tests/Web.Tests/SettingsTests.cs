@@ -150,6 +150,36 @@ public sealed class SettingsTests : BrowserTest
     }
 
     [Test]
+    public async Task The_general_settings_refuse_a_pipeline_file_outside_the_repository_and_save_the_fields()
+    {
+        var project = await WebStack.CreateProjectAsync(Pipeline, "Renamed later");
+        await SignInAsync(Page);
+        await Page.GotoAsync($"/projects/{project.Slug}/settings");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "General" })).ToHaveAttributeAsync("aria-current", "page");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Default branch" })).ToHaveValueAsync("main");
+
+        await Page.GetByLabel("Pipeline file").FillAsync("../outside.yml");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("relative path inside the repository");
+
+        await Page.GetByLabel("Pipeline file").FillAsync("ci/comet.yml");
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Renamed now");
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Default branch" }).FillAsync("trunk");
+        await Page.GetByLabel("On branches").SelectOptionAsync("all");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Renamed now");
+        await AssertAccessibleAsync(Page, "the general settings");
+
+        using var admin = await WebStack.ApiAsync();
+        var saved = JsonNode.Parse(await admin.GetStringAsync($"/api/v1/projects/{project.Slug}"))!;
+        Assert.That(saved["name"]!.GetValue<string>(), Is.EqualTo("Renamed now"));
+        Assert.That(saved["defaultBranch"]!.GetValue<string>(), Is.EqualTo("trunk"));
+        Assert.That(saved["pipelineFile"]!.GetValue<string>(), Is.EqualTo("ci/comet.yml"));
+        Assert.That(saved["autoCancel"]!["branches"]!.GetValue<string>(), Is.EqualTo("all"));
+    }
+
+    [Test]
     public async Task The_settings_environments_tokens_and_admin_pages_fit_a_320_pixel_screen()
     {
         var project = await WebStack.CreateProjectAsync(Pipeline, "Narrow");
