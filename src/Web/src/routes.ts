@@ -8,5 +8,9 @@ export const routes: RouteDefinition[] = [
   { pattern: '/change-password', load: () => import('./pages/ChangePassword.svelte') },
   { pattern: '/projects/new', load: () => import('./pages/NewProject.svelte') },
   { pattern: '/projects/:slug', load: () => import('./pages/Project.svelte') },
+  { pattern: '/projects/:slug/settings', load: () => import('./pages/ProjectSettings.svelte') },
+  { pattern: '/projects/:slug/environments', load: () => import('./pages/Environments.svelte') },
+  { pattern: '/tokens', load: () => import('./pages/Tokens.svelte') },
+  { pattern: '/admin', load: () => import('./pages/Admin.svelte') },
   { pattern: '/runs/:id', load: () => import('./pages/Run.svelte') },
 ];

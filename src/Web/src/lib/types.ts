@@ -98,3 +98,191 @@ export interface LiveEvent {
   type: string;
   data: Record<string, unknown>;
 }
+
+
+export interface PersonalAccessToken {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
+  revokedAt?: string | null;
+}
+
+export interface CreatedToken {
+  id: string;
+  name: string;
+  token: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt?: string | null;
+}
+
+export interface Secret {
+  name: string;
+  scope: 'instance' | 'project' | 'environment' | string;
+  environment?: string | null;
+  file: boolean;
+  allowForks: boolean;
+  updatedBy?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FireTime {
+  utc: string;
+  local: string;
+}
+
+export interface Schedule {
+  id: string;
+  name: string;
+  cron: string;
+  timeZone: string;
+  branch: string;
+  variables: Record<string, string>;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastSlotAt?: string | null;
+  lastFiredAt?: string | null;
+  lastRunId?: string | null;
+  lastOutcome?: string | null;
+  lastOutcomeDetail?: string | null;
+  nextRuns: FireTime[];
+}
+
+export interface Channel {
+  type: string;
+  url?: string | null;
+  chatId?: string | null;
+  to?: string[] | null;
+  hasSecret: boolean;
+}
+
+export interface Subscription {
+  id: string;
+  personal: boolean;
+  events: string[];
+  branches: string[];
+  channel: Channel;
+  template?: string | null;
+  muted: boolean;
+  createdBy: string;
+  createdAt: string;
+  signingSecret?: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  kind: string;
+  channel: string;
+  destination: string;
+  summary: string;
+  state: string;
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+  deliveredAt?: string | null;
+  lastError?: string | null;
+  deadReason?: string | null;
+  runId?: string | null;
+}
+
+export interface Member {
+  username: string;
+  displayName: string;
+  role: string;
+  addedAt: string;
+}
+
+export interface AutoCancel {
+  branches: 'non_default' | 'all' | 'none' | string;
+  pullRequests: boolean;
+}
+
+export interface ProjectDetails extends Project {
+  autoCancel: AutoCancel;
+  rejectedDeliveries?: number;
+  lastRejectedAt?: string | null;
+  lastRejectionReason?: string | null;
+}
+
+export interface Deployment {
+  id: string;
+  environment: string;
+  runId: string;
+  runNumber: number;
+  jobId: string;
+  jobName: string;
+  attempt: number;
+  sha: string;
+  ref: string;
+  triggeredBy?: string | null;
+  url?: string | null;
+  status: string;
+  startedAt: string;
+  finishedAt?: string | null;
+}
+
+export interface Protection {
+  requiredApprovals: number;
+  branches: string[];
+  tags: string[];
+  allowSelfApproval: boolean;
+  approvalTimeout?: string | null;
+  deployLock: boolean;
+}
+
+export interface DeployEnvironment {
+  name: string;
+  url?: string | null;
+  createdAt: string;
+  current?: Deployment | null;
+  latest?: Deployment | null;
+  protection: Protection;
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  at: string;
+  actorName?: string | null;
+  target?: string | null;
+  detail?: string | null;
+  clientAddress?: string | null;
+}
+
+export interface AdminUser {
+  username: string;
+  displayName?: string | null;
+  email?: string | null;
+  role: string;
+  createdAt: string;
+  mustChangePassword?: boolean;
+}
+
+/** A job of any project that has not started, and why (GET /api/v1/admin/queue). */
+export interface QueuedJob {
+  projectSlug: string;
+  runId: string;
+  runNumber: number;
+  jobId: string;
+  job: string;
+  status: string;
+  queuedSince?: string | null;
+  waitingReason?: { kind: string; detail: string } | null;
+}
+
+export interface Queue {
+  items: QueuedJob[];
+  total: number;
+}
+
+/** A job waiting for someone's approval, with its run. */
+export interface WaitingJob {
+  run: Run;
+  job: Job;
+}
