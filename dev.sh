@@ -61,7 +61,7 @@ needs_build() {
 # only when a hash of its sources and lockfile changed, so a start with the UI unchanged runs no npm at all.
 WEB="$ROOT/src/Web"
 web_source_hash() {
-  (cd "$WEB" && find . \( -name node_modules -o -name dist \) -prune -o -type f ! -name .dist-source-hash -print \
+  (cd "$WEB" && find . \( -name node_modules -o -name dist \) -prune -o -type f ! -name .dist-source-hash ! -name .build.log -print \
     | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
 }
 
