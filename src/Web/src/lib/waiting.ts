@@ -30,7 +30,7 @@ const list = (names: readonly string[]) =>
   names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 
 /** The sentence to show; the holder (a link to its run) is shown apart, from reason.heldBy. */
-export function waitingSentence(reason: WaitingReason): string {
+export function waitingSentence(reason: WaitingReason, manual = false): string {
   switch (reason.kind) {
     case 'needs':
       return reason.needs?.length
@@ -44,6 +44,7 @@ export function waitingSentence(reason: WaitingReason): string {
         ? `Queued for a free runner slot: ${reason.position === 1 ? 'next in line' : `number ${reason.position} in line`}.`
         : 'Queued for a free runner slot.';
     case 'approval': {
+      if (manual) return `Waiting for someone to start it (when: manual)${reason.approvers ? `; ${reason.approvers} may` : ''}.`;
       const parts = [`Waiting for approval: ${reason.approvalsGiven ?? 0} of ${reason.approvalsRequired ?? 1} given`];
       if (reason.approvedBy?.length) parts.push(`by ${list(reason.approvedBy)}`);
       let text = parts.join(' ') + '.';
