@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 
 namespace Comet.Web.Tests;
@@ -112,6 +113,35 @@ public sealed class RunPageTests : BrowserTest
         await Assertions.Expect(Page.Locator("[data-job='long']")).ToHaveAttributeAsync("data-status", "cancelled");
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Cancel run" })).ToHaveCountAsync(0);
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Retry failed jobs" })).ToBeVisibleAsync();
+    }
+
+    [Test]
+    public async Task A_superseded_run_says_so_and_links_to_the_run_that_replaced_it()
+    {
+        var project = await WebStack.CreateProjectAsync("""
+            jobs:
+              wait:
+                steps:
+                  - run: sleep 30
+            """, "Superseded");
+        using (var admin = await WebStack.ApiAsync())
+        {
+            using var answer = await admin.PutAsJsonAsync($"/api/v1/projects/{project.Slug}", new { autoCancel = new { branches = "all" } });
+            Assert.That(answer.IsSuccessStatusCode, Is.True, await answer.Content.ReadAsStringAsync());
+        }
+        var older = await WebStack.PushAsync(project, "First try");
+        project.Commit(new Dictionary<string, string> { ["notes.txt"] = "again" }, "Second try");
+        var newer = await WebStack.PushAsync(project, "Second try");
+
+        await SignInAsync(Page);
+        await Page.GotoAsync($"/runs/{older}");
+        await Assertions.Expect(Page.Locator("[data-run-status]")).ToHaveAttributeAsync("data-run-status", "cancelled", new() { Timeout = 30_000 });
+        var note = Page.GetByRole(AriaRole.Note);
+        await Assertions.Expect(note).ToContainTextAsync("superseded by run #2");
+        await Assertions.Expect(note).Not.ToContainTextAsync("/api/v1/");
+        await note.GetByRole(AriaRole.Link, new() { Name = "run #2" }).ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex($"/runs/{newer}$"));
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("#2");
     }
 
     [Test]
