@@ -4,6 +4,7 @@ using Comet.Gateway.Observability;
 using Comet.Gateway.OpenApi;
 using Comet.Gateway.RateLimiting;
 using Comet.Gateway.Security;
+using Comet.Gateway.WebUi;
 using Comet.Hosting;
 using Comet.Hosting.Observability;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -83,6 +84,7 @@ public static class GatewaySetup
             Version = "v1",
         }));
         services.AddSingleton<CombinedOpenApiDocument>();
+        services.AddWebUi();
         return services;
     }
 
@@ -103,6 +105,8 @@ public static class GatewaySetup
             o.DocumentTitle = "Comet API";
             o.IndexStream = SwaggerUiPage.WithBaseAddress(o.IndexStream);
         }));
+        // Before the routes: the UI answers only paths that no API, gateway endpoint or route owns (WebUiPaths).
+        app.UseWebUi();
         app.UseRouting();
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Cors.AllowedOrigins.Length > 0) app.UseCors();
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Identity;
 
@@ -8,7 +9,9 @@ namespace Comet.Application.Identity;
 public record TokenPairDto
 {
     public required string AccessToken { get; init; }
-    public required string RefreshToken { get; init; }
+    /// <summary>Absent when the client asked for it in the HttpOnly cookie instead (refreshTokenInCookie), so no script reads it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public required string? RefreshToken { get; init; }
 
     /// <summary>Seconds until the access token expires.</summary>
     public required int ExpiresIn { get; init; }

@@ -25,6 +25,12 @@ public sealed class GatewayOptions
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>
+    /// The web UI's built files (index.html, assets/), served at /; a relative path is found next to the binary. A
+    /// folder that does not exist turns the UI off.
+    /// </summary>
+    public string WebRoot { get; set; } = "wwwroot";
+
     /// <summary>Sent on every text/html answer that has no Content-Security-Policy of its own; empty sends none.</summary>
     public string? ContentSecurityPolicy { get; set; } = DefaultContentSecurityPolicy;
 

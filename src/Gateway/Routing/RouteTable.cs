@@ -23,6 +23,14 @@ public sealed class RouteTable(IReadOnlyList<GatewayRoute> routes, RateLimitAnsw
     /// <summary>GlobalConfiguration.RequestIdKey, for requests no route matched.</summary>
     public string RequestIdKey { get; } = requestIdKey;
 
+    /// <summary>True when some route's upstream template matches the path, whatever its methods: that path is the API's.</summary>
+    public bool Claims(string escapedPath)
+    {
+        foreach (var route in Routes)
+            if (route.Upstream.TryMatch(escapedPath, out _)) return true;
+        return false;
+    }
+
     public RouteMatch? Match(string method, string escapedPath)
     {
         foreach (var route in Routes)

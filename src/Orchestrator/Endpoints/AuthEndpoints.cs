@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Models;
 using Comet.Application.Identity;
 using Comet.Application.Identity.Commands;
@@ -20,18 +21,26 @@ public static class AuthEndpoints
         auth.MapPost("/login", Login).WithName("Login")
             .WithSummary("Sign in with a username and password: an access token (JWT, 15 minutes) and a refresh token.")
             .WithDescription("Send the access token as 'Authorization: Bearer <accessToken>' (Swagger UI: Authorize). Renew it with "
-                + "POST /auth/refresh before it expires. Repeated failures are slowed down and then refused with 429 and Retry-After.")
+                + "POST /auth/refresh before it expires. Repeated failures are slowed down and then refused with 429 and Retry-After. "
+                + "Browsers send refreshTokenInCookie: true: the refresh token then comes only in the cookie comet_refresh (HttpOnly, "
+                + "SameSite=Strict, Path=/auth/refresh, Secure over https), never in the body, so no script can read it.")
             .WithRequestExample(ApiExamples.Login).WithResponseExample(StatusCodes.Status200OK, ApiExamples.TokenPair)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/register", Register).WithName("Register")
             .WithSummary("Make your own account {username, password (12+), email?, displayName?} when Identity:Registration:Open is on.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         auth.MapPost("/refresh", Refresh).WithName("RefreshTokens")
-            .WithSummary("Exchange a refresh token for a new pair; the old one stops working, and reusing it ends the sign-in.")
+            .WithSummary("Exchange a refresh token (the body's, or else the comet_refresh cookie) for a new pair; the old one stops working.")
             .WithDescription("Refresh tokens are single-use: keep the new one from each answer. Presenting a used one again is taken as "
-                + "theft and ends the whole sign-in (every token of it).")
+                + "theft and ends the whole sign-in (every token of it). Without a refreshToken in the body, the comet_refresh cookie "
+                + "(from POST /auth/login with refreshTokenInCookie: true) is used: the new refresh token replaces it in the cookie and "
+                + "the body carries only the access token. A spent or unknown cookie is 401 and the cookie is cleared.")
             .WithRequestExample(ApiExamples.Refresh).WithResponseExample(StatusCodes.Status200OK, ApiExamples.TokenPair)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
+        auth.MapDelete("/refresh", EndCookieSignIn).WithName("EndCookieSignIn")
+            .WithSummary("End the sign-in of the comet_refresh cookie (as POST /auth/logout does for a body's token) and clear the cookie.")
+            .WithDescription("Answers 204 also when there is no cookie or its sign-in has already ended. It lives at /auth/refresh "
+                + "because the cookie travels only there.");
         auth.MapPost("/logout", Logout).WithName("Logout")
             .WithSummary("End a sign-in: its refresh tokens stop working.")
             .ProducesValidationProblem();
@@ -99,7 +108,8 @@ public static class AuthEndpoints
     }
 
     private static async Task<Ok<TokenPairDto>> Login(LoginCommand command, HttpContext context, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(command with { ClientAddress = ClientAddress.Of(context) }, ct));
+        TypedResults.Ok(RefreshTokenCookie.IssueTo(context, await mediator.Send(command with { ClientAddress = ClientAddress.Of(context) }, ct),
+            command.RefreshTokenInCookie));
 
     private static async Task<Created<UserDto>> Register(RegisterCommand command, IMediator mediator, CancellationToken ct)
     {
@@ -107,8 +117,40 @@ public static class AuthEndpoints
         return TypedResults.Created("/api/v1/me", user);
     }
 
-    private static async Task<Ok<TokenPairDto>> Refresh(RefreshTokensCommand command, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(command, ct));
+    /// <summary>A body's token is used as it always was; only without one does the cookie count.</summary>
+    private static async Task<Results<Ok<TokenPairDto>, ProblemHttpResult>> Refresh(RefreshTokensCommand? command, HttpContext context,
+        IMediator mediator, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(command?.RefreshToken) || RefreshTokenCookie.Read(context.Request) is not { } cookie)
+            return TypedResults.Ok(await mediator.Send(command ?? new RefreshTokensCommand(), ct));
+        try
+        {
+            return TypedResults.Ok(RefreshTokenCookie.MoveIntoCookie(context, await mediator.Send(new RefreshTokensCommand { RefreshToken = cookie }, ct)));
+        }
+        catch (Exception refused) when (refused is UnauthorizedException or FluentValidation.ValidationException)
+        {
+            // Answered here, not by the exception handler, which would drop the header that clears the cookie.
+            RefreshTokenCookie.Clear(context);
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                detail: refused is UnauthorizedException ? refused.Message : "The comet_refresh cookie holds no refresh token. Sign in again.");
+        }
+    }
+
+    private static async Task<NoContent> EndCookieSignIn(HttpContext context, IMediator mediator, CancellationToken ct)
+    {
+        try
+        {
+            if (RefreshTokenCookie.Read(context.Request) is { } cookie)
+                await mediator.Send(new LogoutCommand { RefreshToken = cookie }, ct);
+        }
+        catch (FluentValidation.ValidationException)
+        {
+            // Not a token at all: nothing to end, and the cookie goes all the same.
+        }
+        RefreshTokenCookie.Clear(context);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<NoContent> Logout(LogoutCommand command, IMediator mediator, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Comet.Application.Identity.Commands;
+using Comet.Orchestrator.Infrastructure;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,7 +14,8 @@ public static class PasswordEndpoints
             .WithSummary("Change your password {currentPassword, newPassword (12+), revokePersonalAccessTokens?}.")
             .WithDescription("Needs the current password (a wrong one is 403 and counts toward the sign-in lock, like a failed login). "
                 + "Every sign-in of the account ends: refresh tokens are revoked and access tokens issued before are refused. "
-                + "The answer is a fresh token pair so this session goes on. Personal access tokens keep working unless "
+                + "The answer is a fresh token pair so this session goes on (with refreshTokenInCookie: true, its refresh token "
+                + "comes in the comet_refresh cookie, as from POST /auth/login). Personal access tokens keep working unless "
                 + "revokePersonalAccessTokens is true. Needs a signed-in session, not a personal access token.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -27,8 +29,8 @@ public static class PasswordEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Ok<PasswordChangedDto>> Change(ChangePasswordCommand command, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(command, ct));
+    private static async Task<Ok<PasswordChangedDto>> Change(ChangePasswordCommand command, HttpContext context, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(RefreshTokenCookie.IssueTo(context, await mediator.Send(command, ct), command.RefreshTokenInCookie));
 
     private static async Task<Ok<PasswordResetDto>> Reset(string username, ResetPasswordCommand? command, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send((command ?? new ResetPasswordCommand()) with { Username = username }, ct));

@@ -86,20 +86,51 @@ public static class OAuthSetup
 
     public static void MapOAuthEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/auth/providers", ListSignInMethodsAsync).AllowAnonymous()
+            .WithTags("Authentication").WithName("ListSignInMethods")
+            .WithSummary("The ways to sign in here: password, and each OAuth provider with a ClientId configured, with the URL that starts it.")
+            .WithDescription("For a sign-in page. A browser starts a provider's sign-in at its url with ?returnTo=/a/local/path: "
+                + "after the provider, Comet sets the comet_refresh cookie and sends the browser back to that path.");
+
         foreach (var provider in Providers)
         {
-            app.MapGet($"/auth/{provider.Name}", async (HttpContext context, IAuthenticationSchemeProvider schemes) =>
-                    await schemes.GetSchemeAsync(provider.Scheme) is null
-                        ? NotConfigured(provider)
-                        : Results.Challenge(new AuthenticationProperties { RedirectUri = $"/auth/{provider.Name}/complete" }, [provider.Scheme]))
+            app.MapGet($"/auth/{provider.Name}", async (HttpContext context, IAuthenticationSchemeProvider schemes, string? returnTo) =>
+                    await schemes.GetSchemeAsync(provider.Scheme) is null ? NotConfigured(provider)
+                    : returnTo is not null && !LocalReturnPath.IsLocal(returnTo) ? NotLocal(returnTo)
+                    : Results.Challenge(new AuthenticationProperties { RedirectUri = CompletionPath(provider, returnTo) }, [provider.Scheme]))
                 .WithTags("Authentication").WithName($"SignInWith{provider.Scheme}")
-                .WithSummary($"Sign in with {provider.Scheme}: redirects to {provider.Scheme}, then back to Comet with tokens.");
+                .WithSummary($"Sign in with {provider.Scheme}: redirects to {provider.Scheme}, then back to Comet with tokens.")
+                .WithDescription("Without returnTo, the end of the sign-in answers the tokens as JSON (or redirects to "
+                    + $"{Section}:CompletionUrl with them in the fragment). With returnTo (a path of this site, starting with one '/'), "
+                    + "it sets the comet_refresh cookie (see POST /auth/refresh) and redirects there; the page then renews its "
+                    + "access token with POST /auth/refresh.")
+                .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
-            app.MapGet($"/auth/{provider.Name}/complete", (HttpContext context, IMediator mediator, IConfiguration configuration) =>
-                    CompleteAsync(context, mediator, configuration, provider))
+            app.MapGet($"/auth/{provider.Name}/complete", (HttpContext context, IMediator mediator, IConfiguration configuration, string? returnTo) =>
+                    CompleteAsync(context, mediator, configuration, provider, returnTo))
                 .WithTags("Authentication").ExcludeFromDescription();
         }
     }
+
+    private sealed record SignInMethod(string Name, string DisplayName, string Url);
+
+    private sealed record SignInMethods(bool Password, IReadOnlyList<SignInMethod> Providers);
+
+    private static async Task<IResult> ListSignInMethodsAsync(IAuthenticationSchemeProvider schemes)
+    {
+        var configured = new List<SignInMethod>();
+        foreach (var provider in Providers)
+            if (await schemes.GetSchemeAsync(provider.Scheme) is not null)
+                configured.Add(new SignInMethod(provider.Name, provider.Scheme, $"/auth/{provider.Name}"));
+        return TypedResults.Ok(new SignInMethods(Password: true, configured));
+    }
+
+    /// <summary>The return path rides inside the handler's protected state, so the provider's redirect cannot change it.</summary>
+    private static string CompletionPath(Provider provider, string? returnTo) =>
+        returnTo is null ? $"/auth/{provider.Name}/complete" : $"/auth/{provider.Name}/complete?returnTo={Uri.EscapeDataString(returnTo)}";
+
+    private static IResult NotLocal(string returnTo) => Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad return path",
+        detail: $"returnTo must be a path of this site starting with a single '/' (like /projects), not '{returnTo}'.");
 
     private static IResult NotConfigured(Provider provider) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Not configured", detail: $"Sign-in with {provider.Scheme} is not configured: set {Section}:{provider.Scheme}:ClientId and ClientSecret.");
@@ -167,8 +198,10 @@ public static class OAuthSetup
         });
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext context, IMediator mediator, IConfiguration configuration, Provider provider)
+    private static async Task<IResult> CompleteAsync(HttpContext context, IMediator mediator, IConfiguration configuration, Provider provider, string? returnTo)
     {
+        // Checked again here: someone may send a browser straight to this address with a returnTo of their own.
+        if (returnTo is not null && !LocalReturnPath.IsLocal(returnTo)) return NotLocal(returnTo);
         var external = await context.AuthenticateAsync(ExternalScheme);
         if (!external.Succeeded || external.Principal.FindFirstValue("provider") != provider.Name)
             return Results.Problem(statusCode: 400, title: $"{provider.Scheme} sign-in failed",
@@ -179,10 +212,17 @@ public static class OAuthSetup
         var tokens = await mediator.Send(new ExternalSignInCommand(provider.Name, account.FindFirstValue("external_id")!, account.FindFirstValue("login")!,
             account.FindFirstValue("display_name"), account.FindFirstValue("email"), account.FindFirstValue("email_verified") == "true"), context.RequestAborted);
 
+        // The web UI's way: the refresh token in the HttpOnly cookie, and the page gets its access token from /auth/refresh.
+        if (returnTo is not null)
+        {
+            RefreshTokenCookie.MoveIntoCookie(context, tokens);
+            return Results.Redirect(returnTo);
+        }
+
         // A browser app gets the tokens in the fragment of its own page, which never reaches a server log.
         var completion = configuration[$"{Section}:CompletionUrl"];
         if (string.IsNullOrWhiteSpace(completion)) return Results.Ok(tokens);
         return Results.Redirect($"{completion}#access_token={Uri.EscapeDataString(tokens.AccessToken)}" +
-                                $"&refresh_token={Uri.EscapeDataString(tokens.RefreshToken)}&expires_in={tokens.ExpiresIn}&token_type=Bearer");
+                                $"&refresh_token={Uri.EscapeDataString(tokens.RefreshToken!)}&expires_in={tokens.ExpiresIn}&token_type=Bearer");
     }
 }

@@ -21,6 +21,9 @@ public sealed record ChangePasswordCommand : IRequest<PasswordChangedDto>
 
     /// <summary>Also revoke every personal access token of the account (default false: they are kept).</summary>
     public bool RevokePersonalAccessTokens { get; init; }
+
+    /// <summary>For browsers: the new refresh token comes in an HttpOnly cookie (set by the endpoint), not in the answer's body.</summary>
+    public bool RefreshTokenInCookie { get; init; }
 }
 
 /// <summary>A new token pair for the caller, and what happened to the account's other ways in.</summary>

@@ -16,6 +16,9 @@ public sealed record LoginCommand : IRequest<TokenPairDto>
     [Required]
     public string? Password { get; init; }
 
+    /// <summary>For browsers: the refresh token comes in an HttpOnly cookie (set by the endpoint), not in the answer's body.</summary>
+    public bool RefreshTokenInCookie { get; init; }
+
     /// <summary>Set by the endpoint: the client's address, for throttling repeated failures.</summary>
     [JsonIgnore]
     public string? ClientAddress { get; init; }
