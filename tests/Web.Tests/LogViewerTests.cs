@@ -65,7 +65,9 @@ public sealed class LogViewerTests : BrowserTest
         await Page.GotoAsync($"/runs/{runId}");
         var noisy = Page.Locator("[data-job='noisy']");
         await Assertions.Expect(noisy).ToHaveAttributeAsync("data-status", "success", new() { Timeout = 60_000 });
+        // Opened while it ran, the log followed to its end; opened afresh, it starts at the top.
         await noisy.ClickAsync();
+        await Page.ReloadAsync();
 
         var log = Page.GetByRole(AriaRole.Region, new() { Name = "Log lines of noisy" });
         await Assertions.Expect(log.Locator(".ansi-fg-1")).ToHaveTextAsync("red alert");
@@ -79,7 +81,10 @@ public sealed class LogViewerTests : BrowserTest
         await Assertions.Expect(Page.GetByText("1 of 1 match")).ToBeVisibleAsync();
         await Assertions.Expect(log.Locator("mark", new() { HasText = "row 49999" })).ToBeInViewportAsync();
 
-        // Collapsing a step hides its lines; the numbers of the others stay.
+        // Back to the top with the keyboard, then collapsing a step hides its lines.
+        await log.FocusAsync();
+        await Page.Keyboard.PressAsync("Home");
+        await Assertions.Expect(log.Locator(".ansi-fg-1")).ToBeInViewportAsync();
         await log.GetByRole(AriaRole.Button, new() { Name = "lots", Exact = true }).ClickAsync();
         await Assertions.Expect(log.GetByRole(AriaRole.Button, new() { Name = "lots", Exact = true })).ToHaveAttributeAsync("aria-expanded", "false");
         await Assertions.Expect(log.Locator("mark")).ToHaveCountAsync(0);

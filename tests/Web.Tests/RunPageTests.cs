@@ -75,9 +75,9 @@ public sealed class RunPageTests : BrowserTest
         await Page.GotoAsync($"/runs/{runId}");
         await Assertions.Expect(Page.Locator("[data-run-status]")).ToHaveAttributeAsync("data-run-status", "failed", new() { Timeout = 60_000 });
 
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Tests" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Tests", Exact = true }).ClickAsync();
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex(@"tab=tests"));
-        await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Tests" })).ToHaveAttributeAsync("aria-current", "page");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Tests", Exact = true })).ToHaveAttributeAsync("aria-current", "page");
         var failed = Page.Locator("[data-test='divides_by_zero']");
         await Assertions.Expect(failed).ToHaveAttributeAsync("data-status", "failed");
         await Assertions.Expect(failed).ToContainTextAsync("expected 0 but got Infinity");
