@@ -2,6 +2,7 @@
 // that has ended, or Server-Sent Events (follow=true) while it runs. Both need the access token, so both go through
 // fetch with the Authorization header, like the event stream (EventSource cannot send one).
 import { authorization, refresh, request } from './api';
+import { parseSseBlock } from './sse';
 
 export function stepLogPath(runId: string, jobId: string, index: number): string {
   return `/api/v1/runs/${encodeURIComponent(runId)}/jobs/${encodeURIComponent(jobId)}/steps/${index}/log`;
@@ -50,18 +51,7 @@ export function followStepLog(runId: string, jobId: string, index: number, optio
 
   /** Handles one event; true once the step has ended. */
   function dispatch(block: string): boolean {
-    let type = 'message';
-    let id: string | null = null;
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') type = value;
-      else if (field === 'id') id = value;
-      else if (field === 'data') data.push(value);
-    }
+    const { id, type, data } = parseSseBlock(block);
     if (type === 'log') {
       if (id && /^\d+$/.test(id)) offset = Number(id);
       options.onText(data.join('\n') + '\n');
