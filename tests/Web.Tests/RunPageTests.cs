@@ -173,6 +173,46 @@ public sealed class RunPageTests : BrowserTest
     }
 
     [Test]
+    public async Task The_author_of_a_run_cannot_approve_its_deploy_sees_why_and_may_reject_it()
+    {
+        var project = await WebStack.CreateProjectAsync("""
+            jobs:
+              deploy:
+                environment: production
+                steps:
+                  - run: echo deploying
+            """, "Approvals");
+        string runId;
+        using (var admin = await WebStack.ApiAsync())
+        {
+            using var rules = await admin.PutAsJsonAsync($"/api/v1/projects/{project.Slug}/environments/production", new { requiredApprovals = 1 });
+            Assert.That(rules.IsSuccessStatusCode, Is.True, await rules.Content.ReadAsStringAsync());
+            using var started = await admin.PostAsJsonAsync($"/api/v1/projects/{project.Slug}/runs", new { });
+            var body = await started.Content.ReadAsStringAsync();
+            Assert.That(started.IsSuccessStatusCode, Is.True, body);
+            runId = System.Text.Json.Nodes.JsonNode.Parse(body)!["id"]!.GetValue<string>();
+        }
+
+        await SignInAsync(Page);
+        await Page.GotoAsync($"/runs/{runId}");
+        var deploy = Page.Locator("[data-job='deploy']");
+        await Assertions.Expect(deploy).ToHaveAttributeAsync("data-status", "waiting_for_approval", new() { Timeout = 60_000 });
+        var detail = Page.Locator("[data-selected-job='deploy']");
+        await Assertions.Expect(detail.GetByRole(AriaRole.Status)).ToContainTextAsync("0 of 1 given");
+        await Assertions.Expect(detail.GetByRole(AriaRole.Status)).ToContainTextAsync("Not admin, who started the run.");
+
+        await detail.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(detail.GetByRole(AriaRole.Alert)).ToContainTextAsync("triggered");
+        await Assertions.Expect(deploy).ToHaveAttributeAsync("data-status", "waiting_for_approval");
+
+        await detail.GetByLabel("Comment (optional)").FillAsync("not today");
+        await detail.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
+        await Assertions.Expect(deploy).ToHaveAttributeAsync("data-status", "failed");
+        await Assertions.Expect(detail).ToContainTextAsync("rejected by admin: not today");
+        await Assertions.Expect(detail.GetByRole(AriaRole.Button, new() { Name = "Reject" })).ToHaveCountAsync(0);
+    }
+
+    [Test]
     public async Task An_artifact_downloads_and_its_signed_link_works_without_signing_in()
     {
         var project = await WebStack.CreateProjectAsync("""
