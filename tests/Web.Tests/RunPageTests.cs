@@ -52,7 +52,7 @@ public sealed class RunPageTests : BrowserTest
     }
 
     [Test]
-    public async Task A_failed_test_is_shown_first_with_its_message_stack_and_history()
+    public async Task A_failed_test_is_shown_first_with_its_message_stack_and_history_and_the_coverage()
     {
         var project = await WebStack.CreateProjectAsync("""
             jobs:
@@ -66,9 +66,13 @@ public sealed class RunPageTests : BrowserTest
                         '<testcase classname="Calc" name="divides_by_zero" time="0.02">' \
                         '<failure message="expected 0 but got Infinity">AssertionError: expected 0 but got Infinity' \
                         '    at divide (calc.js:10:5)</failure></testcase></testsuite>' > reports/junit.xml
+                      printf '%s\n' '<coverage line-rate="0.75" branch-rate="0"><packages><package name="p"><classes>' \
+                        '<class name="Calc" filename="calc.js"><lines><line number="1" hits="1"/><line number="2" hits="1"/>' \
+                        '<line number="3" hits="1"/><line number="4" hits="0"/></lines></class></classes></package></packages></coverage>' > coverage.xml
                       exit 1
                 reports:
                   junit: ["reports/*.xml"]
+                  coverage: ["coverage.xml"]
             """, "Tests tab");
         await SignInAsync(Page);
         var runId = await WebStack.PushAsync(project, "Divide carefully");
@@ -83,6 +87,7 @@ public sealed class RunPageTests : BrowserTest
         await Assertions.Expect(failed).ToContainTextAsync("expected 0 but got Infinity");
         await Assertions.Expect(failed.Locator("pre")).ToContainTextAsync("at divide (calc.js:10:5)");
         await Assertions.Expect(Page.GetByText("1 passed")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByText(new Regex(@"Lines\s*75\.0 %\s*\(3 of 4\)"))).ToBeVisibleAsync();
         // The passing case is folded away under the failures.
         await Assertions.Expect(Page.Locator("[data-test='adds']")).Not.ToBeVisibleAsync();
 
