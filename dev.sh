@@ -174,6 +174,7 @@ print_first_admin() {
 
 print_urls() {
   say "  Gateway:      http://127.0.0.1:$GATEWAY_PORT"
+  [ -f "$WEB/dist/index.html" ] && say "  Web UI:       http://127.0.0.1:$GATEWAY_PORT/"
   say "  Swagger UI:   http://127.0.0.1:$GATEWAY_PORT/swagger"
   say "  Health:       http://127.0.0.1:$GATEWAY_PORT/health/ready"
   say "  Metrics:      http://127.0.0.1:$GATEWAY_PORT/metrics"

@@ -56,6 +56,7 @@ return await HostStartup.RunGuardedAsync("Comet orchestrator", async () =>
     app.MapPasswordEndpoints();
     app.MapOAuthEndpoints();
     app.MapAdminEndpoints();
+    app.MapAdminOverviewEndpoints();
     app.MapHealthEndpoints();
     app.MapMetricsEndpoint();
     app.MapProjectEndpoints();

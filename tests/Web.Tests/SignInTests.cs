@@ -67,4 +67,20 @@ public sealed class SignInTests : BrowserTest
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "New project" })).ToBeVisibleAsync();
     }
+
+    [Test]
+    public async Task Tabs_opened_at_the_same_moment_renew_one_after_another_and_all_stay_signed_in()
+    {
+        await SignInAsync(Page);
+        var tabs = new List<IPage> { Page };
+        for (var i = 0; i < 3; i++) tabs.Add(await Context.NewPageAsync());
+
+        // Each tab renews its access token with the one refresh cookie; a spent cookie sent twice would end the sign-in.
+        await Task.WhenAll(tabs.Select(tab => tab.GotoAsync("/")));
+        foreach (var tab in tabs)
+            await Assertions.Expect(tab.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+
+        await Page.ReloadAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+    }
 }

@@ -11,12 +11,13 @@ namespace Comet.Application.Runs;
 /// </summary>
 public static class QueueExplainer
 {
+    /// <param name="onlyJobs">Explain only these jobs of the run (a list that shows some of them); null: all.</param>
     public static async Task<IReadOnlyDictionary<Guid, WaitingReason>> ExplainAsync(ICometDbContext db, PipelineRun run,
-        ILookup<Guid, JobApproval>? approvals, CancellationToken cancellationToken)
+        ILookup<Guid, JobApproval>? approvals, CancellationToken cancellationToken, IReadOnlySet<Guid>? onlyJobs = null)
     {
         var reasons = new Dictionary<Guid, WaitingReason>();
         var current = run.CurrentJobs.ToDictionary(j => j.Name);
-        foreach (var job in current.Values)
+        foreach (var job in current.Values.Where(j => onlyJobs is null || onlyJobs.Contains(j.Id)))
         {
             var reason = job.Status switch
             {

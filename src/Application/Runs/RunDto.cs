@@ -31,6 +31,9 @@ public sealed record RunDto(
 
     /// <summary>Who caused the run: the user of a manual run, or the forge login that pushed; null for a cron run.</summary>
     public string? TriggeredBy { get; init; }
+
+    /// <summary>The name of the built commit's author; null for runs made before Comet kept it.</summary>
+    public string? CommitAuthor { get; init; }
 }
 
 public sealed record JobDto(
@@ -78,7 +81,19 @@ public sealed record RunSummaryDto(
     string? CommitMessage,
     DateTime CreatedAt,
     DateTime? StartedAt,
-    DateTime? FinishedAt);
+    DateTime? FinishedAt)
+{
+    /// <summary>The run's project, so a list across projects can link each row.</summary>
+    public string ProjectSlug { get; init; } = "";
+    public string? Branch { get; init; }
+    public string? Tag { get; init; }
+
+    /// <summary>Who caused the run: the user of a manual run, or the forge login that pushed; null for a cron run.</summary>
+    public string? TriggeredBy { get; init; }
+
+    /// <summary>The name of the built commit's author; null for runs made before Comet kept it.</summary>
+    public string? CommitAuthor { get; init; }
+}
 
 public static class RunMapping
 {
@@ -104,5 +119,6 @@ public static class RunMapping
         ScheduleName = run.ScheduleName,
         CancelReason = run.CancelReason,
         TriggeredBy = run.TriggeredBy,
+        CommitAuthor = run.CommitAuthor,
     };
 }

@@ -43,6 +43,9 @@ public sealed record ForgeEvent(
     string? Reason,
     bool FromFork = false)
 {
+    /// <summary>The name of the built commit's author, when the payload carries it (pushes do, pull requests do not).</summary>
+    public string? CommitAuthor { get; init; }
+
     /// <summary>True for the kinds that start runs.</summary>
     public bool StartsRun => Kind is ForgeEventKind.Push or ForgeEventKind.Tag or ForgeEventKind.PullRequest && !SkipCi;
 

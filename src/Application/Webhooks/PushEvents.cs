@@ -38,7 +38,8 @@ internal static class PushEvents
             return Deleted(fullRef, branch, tag, push.RepositoryUrls, push.Sender);
 
         var sha = Sha(push.HeadSha ?? push.After, $"{push.Forge} push payload", "after");
-        var message = HeadMessage(push.HeadCommit, push.Commits, sha);
+        var head = HeadCommit(push.HeadCommit, push.Commits, sha);
+        var message = head?.Str("message");
         return new ForgeEvent(
             tag is null ? ForgeEventKind.Push : ForgeEventKind.Tag,
             fullRef,
@@ -54,7 +55,10 @@ internal static class PushEvents
             // Path filters apply to branch pushes; a tag names a commit, it changes no files.
             tag is null ? ChangedFiles(push.Commits, push.TotalCommits, push.CommitCap) : null,
             push.Sender,
-            Reason: null);
+            Reason: null)
+        {
+            CommitAuthor = head?.Obj("author")?.Str("name"),
+        };
     }
 
     /// <summary>GitHub's and Gitea's "delete" event: the ref is a short name and ref_type says branch or tag.</summary>
@@ -123,17 +127,18 @@ internal static class PushEvents
         && (message.Contains("[skip ci]", StringComparison.OrdinalIgnoreCase)
             || message.Contains("[ci skip]", StringComparison.OrdinalIgnoreCase));
 
-    private static string? HeadMessage(JsonElement? headCommit, JsonElement? commits, string sha)
+    /// <summary>The commit being built, whose message and author the run shows.</summary>
+    private static JsonElement? HeadCommit(JsonElement? headCommit, JsonElement? commits, string sha)
     {
         if (headCommit is { } head)
-            return head.Str("message");
+            return head;
         if (commits is not { } list)
             return null;
         // Only the commit that is being built counts: an older commit's [skip ci] must not skip the newest one.
         foreach (var commit in list.EnumerateArray())
         {
             if (string.Equals(commit.Str("id"), sha, StringComparison.OrdinalIgnoreCase))
-                return commit.Str("message");
+                return commit;
         }
         return null;
     }

@@ -45,6 +45,12 @@ public sealed class PipelineRun
     /// </summary>
     public string? TriggeredBy { get; private set; }
 
+    /// <summary>
+    /// The name of the built commit's author, as the push payload says it or, when the payload does not (manual, cron
+    /// and pull request runs), as the repository does. Null for runs made before it was kept.
+    /// </summary>
+    public string? CommitAuthor { get; private set; }
+
     /// <summary>Variables given with a manual run; they override the pipeline file's.</summary>
     public Dictionary<string, string> Variables { get; private set; } = [];
 
@@ -92,10 +98,16 @@ public sealed class PipelineRun
 
     public void MarkFromFork() => FromFork = true;
 
-    public void CausedBy(string? who) =>
-        TriggeredBy = string.IsNullOrWhiteSpace(who) ? null : who.Length <= MaxTriggeredByLength ? who : who[..MaxTriggeredByLength];
+    public void CausedBy(string? who) => TriggeredBy = Capped(who, MaxTriggeredByLength);
+
+    public void AuthoredBy(string? name) => CommitAuthor = Capped(name, MaxCommitAuthorLength);
 
     public const int MaxTriggeredByLength = 200;
+    public const int MaxCommitAuthorLength = 200;
+
+    /// <summary>A name from outside (a forge payload, a commit) is kept, cut to its column, or dropped when blank.</summary>
+    private static string? Capped(string? value, int maxLength) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Length <= maxLength ? value : value[..maxLength];
 
     /// <summary>Version 00 of <c>traceparent</c> is 55 characters; room is kept for a later version's few more.</summary>
     public const int MaxTraceParentLength = 128;

@@ -67,17 +67,41 @@ internal static class ApiExamples
         commitSha = Sha, createdAt = At, startedAt = At.AddSeconds(1), finishedAt = At.AddMinutes(2), jobs = Array.Empty<object>(),
     };
 
-    public static readonly object RunPage = new
+    private static readonly object RunRow = new
+    {
+        id = RunId, number = 42, status = "success", @event = "push", @ref = "refs/heads/main", commitSha = Sha,
+        commitMessage = "Add the order endpoint", createdAt = At, startedAt = At.AddSeconds(1), finishedAt = At.AddMinutes(3),
+        projectSlug = "shop-api", branch = "main", triggeredBy = "octocat", commitAuthor = "Mona Lisa",
+    };
+
+    public static readonly object RunPage = new { items = new[] { RunRow }, page = 1, pageSize = 20, totalCount = 57, totalPages = 3, nextBefore = 42 };
+
+    public static readonly object RecentRuns = new { items = new[] { RunRow } };
+
+    public static readonly object UserPage = new
     {
         items = new[]
         {
             new
             {
-                id = RunId, number = 42, status = "success", @event = "push", @ref = "refs/heads/main", commitSha = Sha,
-                commitMessage = "Add the order endpoint", createdAt = At, startedAt = At.AddSeconds(1), finishedAt = At.AddMinutes(3),
+                id = "0193a6f0-2a3b-7c4d-8e5f-6a7b8c9d0e1f", username = "mona", displayName = "Mona Lisa", email = "mona@example.org",
+                role = "admin", createdAt = At, mustChangePassword = false,
             },
         },
         page = 1, pageSize = 20, totalCount = 1, totalPages = 1,
+    };
+
+    public static readonly object Queue = new
+    {
+        items = new[]
+        {
+            new
+            {
+                projectSlug = "shop-api", runId = RunId, runNumber = 42, jobId = JobId, job = "build", status = "queued", queuedSince = At,
+                waitingReason = new { kind = "runner_slot", detail = "waiting for a free runner slot: position 1 in the queue (4 jobs running)", position = 1 },
+            },
+        },
+        total = 1,
     };
 
     public const string StepLog = "$ dotnet restore\n  Determining projects to restore...\n  Restored /workspace/src/Shop.Api/Shop.Api.csproj (in 1.2 s).\n";

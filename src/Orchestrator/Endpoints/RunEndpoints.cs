@@ -26,12 +26,23 @@ public static class RunEndpoints
             .WithRequestExample(ApiExamples.TriggerRun).WithResponseExample(StatusCodes.Status202Accepted, ApiExamples.QueuedRun)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         projectRuns.MapGet("/", List).WithName("ListRuns").WithSummary("A project's runs, newest first; filter by status, branch or event.")
-            .WithDescription("status is one of the run states (queued, running, success, failed, cancelled, …), branch a branch name, event "
-                + "push, tag, pull_request or manual. page starts at 1 (at most 1000000), pageSize is 1–100 (default 20).")
+            .WithDescription("status is one of the run states (pending (or queued), running, success, failed, cancelled, error), branch a "
+                + "branch name, event push, tag, pull_request, manual or cron. pageSize is 1–100 (default 20). Two ways to page: page= "
+                + "(from 1, at most 1000000) answers with totalCount and totalPages; before=<run number> answers the runs numbered below "
+                + "it, with page, totalCount and totalPages null, because it counts nothing and stays fast however many runs there are. "
+                + "Either way nextBefore is the last item's number while older runs follow (send it as before= for the next page), "
+                + "null at the end. Give page or before, not both.")
             .WithResponseExample(StatusCodes.Status200OK, ApiExamples.RunPage)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         var runs = app.MapGroup("/api/v1/runs").WithTags("Runs");
+        runs.MapGet("/", ListRecent).WithName("ListRecentRuns")
+            .WithSummary("The newest runs of every project you can see; filter by status (repeat it or separate with commas).")
+            .WithDescription("For dashboards: status=queued,running for runs in progress, status=failed,error for recent failures (queued "
+                + "is pending). Projects are those GET /api/v1/projects lists for you (admins: all). Newest first by creation time; "
+                + "limit is 1–100 (default 20). Each item carries its projectSlug.")
+            .WithResponseExample(StatusCodes.Status200OK, ApiExamples.RecentRuns)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
         runs.MapGet("/{id:guid}", Get).WithName("GetRun").WithSummary("A run with every attempt of its jobs and their steps.")
             .WithDescription("Statuses are snake_case. A job waiting for something says why in waitingReason; a job that ran again "
                 + "after a retry appears once per attempt. A run in a project the caller may not see is 404.")
@@ -81,11 +92,20 @@ public static class RunEndpoints
         return TypedResults.Accepted($"/api/v1/runs/{run.Id}", run);
     }
 
-    private static async Task<Ok<PagedList<RunSummaryDto>>> List(string slug, IMediator mediator, CancellationToken ct,
-        string? status = null, string? branch = null, string? @event = null, long page = 1, long pageSize = Paging.DefaultPageSize) =>
+    private static async Task<Ok<RunPage>> List(string slug, IMediator mediator, CancellationToken ct,
+        string? status = null, string? branch = null, string? @event = null, long page = 1, long pageSize = Paging.DefaultPageSize,
+        long? before = null) =>
         TypedResults.Ok(await mediator.Send(new ListRunsQuery
         {
-            Slug = slug, Status = status, Branch = branch, Event = @event, Page = page, PageSize = pageSize,
+            Slug = slug, Status = status, Branch = branch, Event = @event, Page = page, PageSize = pageSize, Before = before,
+        }, ct));
+
+    private static async Task<Ok<RunList>> ListRecent(IMediator mediator, CancellationToken ct, string[]? status = null,
+        long limit = ListRecentRunsQuery.DefaultLimit) =>
+        TypedResults.Ok(await mediator.Send(new ListRecentRunsQuery
+        {
+            Statuses = (status ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+            Limit = limit,
         }, ct));
 
     private static async Task<Ok<RunDto>> Get(Guid id, IMediator mediator, CancellationToken ct) =>

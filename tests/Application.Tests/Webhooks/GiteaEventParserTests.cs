@@ -22,6 +22,7 @@ public sealed class GiteaEventParserTests
             Assert.That(e.Branch, Is.EqualTo("develop"));
             Assert.That(e.Sha, Is.EqualTo(HeadSha));
             Assert.That(e.CommitMessage, Is.EqualTo("Webhooks Yay!\n"));
+            Assert.That(e.CommitAuthor, Is.EqualTo("Gitea"));
             Assert.That(e.ChangedFiles, Is.EqualTo(new[] { "README.md", "pad/clamp.go" }));
             Assert.That(e.Sender, Is.EqualTo("gitea"));
             Assert.That(e.RepositoryUrls, Does.Contain("https://gitea.example.com/rocketeers/launchpad.git"));

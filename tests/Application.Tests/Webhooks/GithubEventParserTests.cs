@@ -26,6 +26,7 @@ public sealed class GithubEventParserTests
             Assert.That(e.TargetBranch, Is.Null);
             Assert.That(e.PullRequestNumber, Is.Null);
             Assert.That(e.CommitMessage, Is.EqualTo("Fix countdown off-by-one\n\nThe countdown started at 11."));
+            Assert.That(e.CommitAuthor, Is.EqualTo("Ada Lovelace"), "the head commit's author, not the pusher's login");
             Assert.That(e.SkipCi, Is.False);
             Assert.That(e.StartsRun, Is.True);
             Assert.That(e.Sender, Is.EqualTo("ada"));
@@ -110,6 +111,7 @@ public sealed class GithubEventParserTests
         {
             p["head_commit"] = null;
             p.Arr("commits")[1]!.AsObject()["message"] = "Tidy up [ci skip]";
+            p.Arr("commits")[1]!.AsObject()["author"] = new JsonObject { ["name"] = "Grace Hopper" };
         });
 
         var e = Parse("push", json);
@@ -118,6 +120,7 @@ public sealed class GithubEventParserTests
         {
             Assert.That(e.Sha, Is.EqualTo(HeadSha));
             Assert.That(e.CommitMessage, Is.EqualTo("Tidy up [ci skip]"));
+            Assert.That(e.CommitAuthor, Is.EqualTo("Grace Hopper"));
             Assert.That(e.SkipCi, Is.True);
         });
     }

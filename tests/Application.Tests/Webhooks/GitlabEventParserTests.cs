@@ -25,6 +25,7 @@ public sealed class GitlabEventParserTests
             Assert.That(e.Branch, Is.EqualTo("master"));
             Assert.That(e.Sha, Is.EqualTo(CheckoutSha));
             Assert.That(e.CommitMessage, Is.EqualTo("fixed readme"));
+            Assert.That(e.CommitAuthor, Is.EqualTo("GitLab dev user"), "the checkout commit's author, not the first listed commit's");
             Assert.That(e.SkipCi, Is.False);
             Assert.That(e.Sender, Is.EqualTo("jsmith"));
             Assert.That(e.PullRequestNumber, Is.Null);

@@ -71,6 +71,6 @@ public sealed class UserAccounts(ICometDbContext db, IPasswordHasher hasher, Tim
         db.Users.Add(user);
         audit.Record(AuditActions.UserCreated, target: $"user:{user.Username}", detail: role == SystemRole.Admin ? "admin" : "user");
         await db.SaveChangesAsync(cancellationToken);
-        return new UserDto { Id = user.Id, Username = user.Username, Email = user.Email, DisplayName = user.DisplayName, Role = user.Role, CreatedAt = user.CreatedAt };
+        return UserDto.Of(user);
     }
 }

@@ -20,9 +20,7 @@ public sealed class ListProjectsHandler(ICometDbContext db, ICurrentUser user) :
 {
     public Task<PagedList<ProjectDto>> Handle(ListProjectsQuery request, CancellationToken cancellationToken)
     {
-        var projects = db.Projects.AsNoTracking();
-        if (!user.IsSystem && !user.IsAdmin)
-            projects = projects.Where(p => db.ProjectMembers.Any(m => m.ProjectId == p.Id && m.UserId == user.UserId));
+        var projects = db.Projects.AsNoTracking().VisibleTo(db, user);
         return PagedList<ProjectDto>.CreateAsync(
             projects.OrderBy(p => p.NormalizedName).ThenBy(p => p.Id).Select(ProjectDto.Projection),
             request.Page, request.PageSize, cancellationToken);

@@ -30,6 +30,7 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         run.Describe(trigger.Branch, trigger.Tag, trigger.CommitMessage, trigger.Variables);
         if (trigger.FromFork) run.MarkFromFork();
         run.CausedBy(trigger.TriggeredBy);
+        run.AuthoredBy(trigger.CommitAuthor);
         // The request being served (a webhook delivery, a manual trigger): the run's jobs continue its trace.
         run.KeepTraceContext(JobTracing.TraceParentOf(Activity.Current));
 
@@ -38,9 +39,13 @@ public sealed class RunPlanner(ICometDbContext db, IGitRepositories git, IOption
         {
             sha = await git.FetchAsync(project.Id, project.RepoUrl, trigger.FetchRef ?? trigger.Ref, trigger.Sha, cancellationToken);
             run.ResolveSha(sha);
-            // A manual run, or a forge that sends none (GitHub pull requests): the message is in the mirror.
-            if (trigger.CommitMessage is null)
-                run.ResolveCommitMessage((await git.ReadCommitAsync(project.Id, sha, cancellationToken)).Message);
+            // A manual or cron run, or a forge that sends none (GitHub pull requests): the message and author are in the mirror.
+            if (trigger.CommitMessage is null || trigger.CommitAuthor is null)
+            {
+                var commit = await git.ReadCommitAsync(project.Id, sha, cancellationToken);
+                if (trigger.CommitMessage is null) run.ResolveCommitMessage(commit.Message);
+                if (trigger.CommitAuthor is null) run.AuthoredBy(commit.AuthorName);
+            }
         }
         catch (GitException ex)
         {

@@ -170,7 +170,8 @@ public sealed class ReceiveWebhookHandler(ICometDbContext db, RunPlanner planner
             CommitMessage: forgeEvent.CommitMessage,
             ChangedFiles: forgeEvent.ChangedFiles,
             FromFork: forgeEvent.Kind == ForgeEventKind.PullRequest && forgeEvent.FromFork,
-            TriggeredBy: forgeEvent.Sender);
+            TriggeredBy: forgeEvent.Sender,
+            CommitAuthor: forgeEvent.CommitAuthor);
         var plan = await planner.PlanAsync(project, trigger, applyPipelineWhen: true, cancellationToken);
         if (plan.Run is null)
             return Answer(delivery, 202, "ignored", plan.NotTriggeredReason ?? "the pipeline does not run for this event");

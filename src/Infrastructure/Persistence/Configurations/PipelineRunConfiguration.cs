@@ -22,6 +22,7 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         builder.Property(r => r.Variables).AsJson().IsRequired();
         builder.Property(r => r.ScheduleName).HasMaxLength(Domain.Schedules.Schedule.MaxNameLength);
         builder.Property(r => r.TriggeredBy).HasMaxLength(PipelineRun.MaxTriggeredByLength);
+        builder.Property(r => r.CommitAuthor).HasMaxLength(PipelineRun.MaxCommitAuthorLength);
         builder.Property(r => r.TraceParent).HasMaxLength(PipelineRun.MaxTraceParentLength);
         builder.HasIndex(r => r.Status);
         builder.HasMany(r => r.Jobs).WithOne().HasForeignKey(j => j.RunId).OnDelete(DeleteBehavior.Cascade);

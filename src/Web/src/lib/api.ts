@@ -79,17 +79,25 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   }
 }
 
-/** Renews the access token with the refresh cookie; one renewal at a time however many calls need it. */
+/**
+ * Renews the access token with the refresh cookie; one renewal at a time however many calls need it. Refresh tokens
+ * are single-use and a reused one ends the whole sign-in, so tabs of this site renew one after another (Web Locks):
+ * each then sends the cookie the previous one received.
+ */
 export function refresh(): Promise<boolean> {
   refreshing ??= (async () => {
     try {
-      const response = await send('/auth/refresh', { method: 'POST', credentials: 'same-origin' });
-      if (!response.ok) {
-        accessToken = null;
-        return false;
-      }
-      keep(await response.json());
-      return true;
+      const renew = async () => {
+        const response = await send('/auth/refresh', { method: 'POST', credentials: 'same-origin' });
+        if (!response.ok) {
+          accessToken = null;
+          return false;
+        }
+        keep(await response.json());
+        return true;
+      };
+      // Only secure contexts (https, or this machine) have Web Locks; elsewhere tabs renew unordered.
+      return navigator.locks ? await navigator.locks.request('comet-refresh', renew) : await renew();
     } finally {
       refreshing = null;
     }
