@@ -61,7 +61,7 @@ needs_build() {
 # only when a hash of its sources and lockfile changed, so a start with the UI unchanged runs no npm at all.
 WEB="$ROOT/src/Web"
 web_source_hash() {
-  (cd "$WEB" && find . \( -name node_modules -o -name dist \) -prune -o -type f ! -name .dist-source-hash ! -name .build.log -print \
+  (cd "$WEB" && find . \( -name node_modules -o -name dist -o -name .test-build \) -prune -o -type f ! -name .dist-source-hash ! -name .build.log -print \
     | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
 }
 
@@ -339,6 +339,20 @@ stop_test_services() {
   [ -n "$TEST_TMP" ] && rm -rf "$TEST_TMP"
 }
 
+# The web UI's own unit tests (node's test runner over src/Web/tests): prints "passed failed skipped" from its summary.
+web_unit_tests() {
+  [ -d "$WEB/tests" ] || { printf '0 0 0\n'; return 0; }
+  local output code=0
+  output="$(cd "$WEB" && npm test 2>&1)" || code=$?
+  printf '%s\n' "$output" | grep -E '^# (pass|fail|skipped|tests) ' >&2 || printf '%s\n' "$output" >&2
+  local count; count() { printf '%s\n' "$output" | sed -n "s/^# $1 \([0-9]*\)$/\1/p" | tail -n 1; }
+  local pass fail skip; pass="$(count pass)"; fail="$(count fail)"; skip="$(count skipped)"
+  # No summary at all (the bundling failed) counts as one failure, never as green.
+  [ -n "$pass" ] || { pass=0; fail=1; }
+  [ "$code" = 0 ] || [ "${fail:-0}" != 0 ] || fail=1
+  printf '%s %s %s\n' "$pass" "${fail:-0}" "${skip:-0}"
+}
+
 # Sums the counters of every TRX file: "N passed, N failed, N skipped".
 summarize_trx() {
   local dir="$1" passed=0 failed=0 skipped=0 file counters value attr
@@ -387,8 +401,10 @@ cmd_test() {
     say "The build failed; no test ran."
   fi
 
-  local passed=0 failed=0 skipped=0
+  local passed=0 failed=0 skipped=0 web_passed=0 web_failed=0 web_skipped=0
   read -r passed failed skipped < <(summarize_trx "$results") || true
+  read -r web_passed web_failed web_skipped < <(web_unit_tests) || status=1
+  passed=$(( passed + web_passed )); failed=$(( failed + web_failed )); skipped=$(( skipped + web_skipped ))
   # A crashed test host or a failed build must never read as green.
   if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
   stop_test_services

@@ -70,7 +70,8 @@ done
 BIG="$(project big-log "jobs:
   print:
     steps:
-      - run: awk 'BEGIN { for (i = 1; i <= $LOG_LINES; i++) if (i % 100 == 0) printf \"\\033[32mline %d: ok\\033[0m\\n\", i; else printf \"line %d of the big log: the quick brown fox jumps over the lazy dog\\n\", i }'")"
+      - run: |
+          awk 'BEGIN { for (i = 1; i <= $LOG_LINES; i++) if (i % 100 == 0) printf \"\\033[32mline %d: ok\\033[0m\\n\", i; else printf \"line %d of the big log: the quick brown fox jumps over the lazy dog\\n\", i }'")"
 for run in "${runs[@]}" "$BIG"; do wait_run "$run"; done
 JOB="$(curl -fsS -H "$AUTH" "$GW/api/v1/runs/$BIG" | jq -r '.jobs[0].id')"
 LOG_URL="/runs/$BIG?job=$JOB"

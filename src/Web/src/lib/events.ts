@@ -3,6 +3,7 @@
 // happened meanwhile arrives in order and nothing stays stale; a `reset` event means "reload what you show".
 import { authorization, refresh } from './api';
 import { markOffline, markOnline } from './connection.svelte';
+import { parseSseBlock } from './sse';
 import type { LiveEvent } from './types';
 
 export interface StreamOptions {
@@ -66,18 +67,7 @@ export function followEvents(options: StreamOptions): () => void {
   }
 
   function dispatch(block: string) {
-    let id: string | null = null;
-    let type = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') id = value;
-      else if (field === 'event') type = value;
-      else if (field === 'data') data.push(value);
-    }
+    const { id, type, data } = parseSseBlock(block);
     if (id) lastId = id;
     if (data.length === 0) return;
     const payload = JSON.parse(data.join('\n'));

@@ -1,4 +1,5 @@
 // The API's answers as the UI reads them (camelCase JSON; enums in snake_case).
+import type { WaitingReason } from './waiting';
 
 export type RunStatus = 'pending' | 'running' | 'success' | 'failed' | 'cancelled' | 'error' | string;
 
@@ -76,7 +77,7 @@ export interface Job {
   note?: string | null;
   warnings: string[];
   steps: Step[];
-  waitingReason?: Record<string, unknown> | null;
+  waitingReason?: WaitingReason | null;
   environment?: string | null;
   manual?: boolean;
   approvalsRequired?: number | null;
@@ -90,6 +91,8 @@ export interface Run extends RunSummary {
   jobs: Job[];
   cancelReason?: string | null;
   scheduleName?: string | null;
+  scheduleId?: string | null;
+  url?: string | null;
 }
 
 /** One event of GET /api/v1/events (docs/EVENTS.md). */
@@ -285,4 +288,110 @@ export interface Queue {
 export interface WaitingJob {
   run: Run;
   job: Job;
+}
+
+export interface TestTotals {
+  tests: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  flaky: number;
+  durationMs: number;
+}
+
+export interface TestCase {
+  testId: string;
+  jobId: string;
+  jobName: string;
+  attempt: number;
+  suite: string;
+  className?: string | null;
+  name: string;
+  file?: string | null;
+  durationMs?: number | null;
+  status: 'passed' | 'failed' | 'error' | 'skipped' | string;
+  message?: string | null;
+  details?: string | null;
+  flaky: boolean;
+}
+
+export interface RunTests {
+  runId: string;
+  totals: TestTotals;
+  jobs: { jobId: string; jobName: string; attempt: number; totals: TestTotals }[];
+  cases: TestCase[];
+  truncated: boolean;
+}
+
+export interface TestResult {
+  runId: string;
+  runNumber: number;
+  jobId: string;
+  attempt: number;
+  commitSha?: string | null;
+  branch?: string | null;
+  status: string;
+  durationMs?: number | null;
+  message?: string | null;
+  flaky: boolean;
+  createdAt: string;
+}
+
+export interface TestHistory {
+  testId: string;
+  name: string;
+  results: TestResult[];
+}
+
+export interface FlakyTest {
+  testId: string;
+  jobName: string;
+  name: string;
+  flipRate: number;
+  mixedOnSameCommit: boolean;
+  markedFlaky: boolean;
+  passedOnRetry: boolean;
+}
+
+export interface SlowTest {
+  testId: string;
+  jobName: string;
+  suite: string;
+  className?: string | null;
+  name: string;
+  medianDurationMs: number;
+  maxDurationMs: number;
+  lastDurationMs: number;
+  results: number;
+}
+
+export interface RunCoverage {
+  runId: string;
+  lineRate?: number | null;
+  branchRate?: number | null;
+  linesCovered: number;
+  linesValid: number;
+  jobs: { jobId: string; jobName: string; lineRate?: number | null; branchRate?: number | null }[];
+}
+
+export interface CoveragePoint {
+  runId: string;
+  runNumber: number;
+  commitSha?: string | null;
+  createdAt: string;
+  lineRate?: number | null;
+  branchRate?: number | null;
+}
+
+export interface Artifact {
+  id: string;
+  jobId: string;
+  jobName: string;
+  attempt: number;
+  path: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+  expiresAt: string;
 }
