@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Comet.TestSupport;
+using NUnit.Framework;
 
-namespace Comet.Orchestrator.Tests.Pipelines;
+namespace Comet.TestSupport;
 
 /// <summary>
 /// A real git repository in a temp folder (branch main), reachable as a file:// URL, made and changed
