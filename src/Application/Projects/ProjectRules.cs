@@ -9,6 +9,9 @@ namespace Comet.Application.Projects;
 /// <summary>Field rules shared by create and update, so both reject bad input with the same words.</summary>
 public static partial class ProjectRules
 {
+    /// <summary>A webhook secret: 256 random bits as 64 hex characters, which every forge's secret field accepts.</summary>
+    public static string NewWebhookSecret() => System.Security.Cryptography.RandomNumberGenerator.GetHexString(64, lowercase: true);
+
     public const int MaxNameLength = 100;
     public const int MaxRepoUrlLength = 2048;
     public const int MaxBranchLength = GitRefName.MaxLength;

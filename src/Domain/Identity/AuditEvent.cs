@@ -49,6 +49,7 @@ public static class AuditActions
     public const string ExternalAccountLinked = "external_account_linked";
     public const string ProjectCreated = "project_created";
     public const string ProjectDeleted = "project_deleted";
+    public const string WebhookSecretReplaced = "webhook_secret_replaced";
     public const string MemberAdded = "member_added";
     public const string MemberRoleChanged = "member_role_changed";
     public const string MemberRemoved = "member_removed";

@@ -90,6 +90,13 @@ public sealed class Project
         UpdatedAt = now;
     }
 
+    /// <summary>A new secret for the forge's webhook signatures; deliveries signed with the old one are refused from now on.</summary>
+    public void ReplaceWebhookSecret(string secret, DateTime now)
+    {
+        WebhookSecret = secret;
+        UpdatedAt = now;
+    }
+
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 }
 

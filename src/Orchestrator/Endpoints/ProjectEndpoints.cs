@@ -40,7 +40,15 @@ public static class ProjectEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         projects.MapDelete("/{slug}", Delete).WithName("DeleteProject").WithSummary("Delete a project with all its runs.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapPost("/{slug}/webhook-secret", ReplaceWebhookSecret).WithName("ReplaceWebhookSecret")
+            .WithSummary("Make a new webhook secret for the project, shown this once; the old one stops working at once.")
+            .WithDescription("Maintainers and owners. For a secret that was lost or leaked: put the new one in the forge's webhook settings. "
+                + "Deliveries signed with the old secret are refused (401) from now on. Audited as webhook_secret_replaced.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    private static async Task<Ok<WebhookSecretDto>> ReplaceWebhookSecret(string slug, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ReplaceWebhookSecretCommand(slug), ct));
 
     private static async Task<Created<CreatedProjectDto>> Create(CreateProjectCommand command, IMediator mediator, CancellationToken ct)
     {

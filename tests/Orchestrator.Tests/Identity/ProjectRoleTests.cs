@@ -137,6 +137,28 @@ public sealed class ProjectRoleTests
     }
 
     [Test]
+    public async Task Only_maintainers_and_owners_replace_the_webhook_secret()
+    {
+        var (_, owner) = await NewUser();
+        var (developerName, developer) = await NewUser();
+        var (maintainerName, maintainer) = await NewUser();
+        var slug = await NewProject(owner);
+        await AddMember(owner, slug, developerName, "developer");
+        await AddMember(owner, slug, maintainerName, "maintainer");
+
+        using var byDeveloper = await developer.PostAsync($"/api/v1/projects/{slug}/webhook-secret", null);
+        using var byMaintainer = await maintainer.PostAsync($"/api/v1/projects/{slug}/webhook-secret", null);
+        using var byOwner = await owner.PostAsync($"/api/v1/projects/{slug}/webhook-secret", null);
+
+        Assert.That(byDeveloper.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(byMaintainer.StatusCode, Is.EqualTo(HttpStatusCode.OK), await byMaintainer.Content.ReadAsStringAsync());
+        Assert.That(byOwner.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var first = (await byMaintainer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhookSecret").GetString();
+        var second = (await byOwner.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhookSecret").GetString();
+        Assert.That(first, Has.Length.EqualTo(64).And.Not.EqualTo(second), "each replacement is a new random secret");
+    }
+
+    [Test]
     public async Task Run_by_id_follows_the_runs_project()
     {
         var (_, owner) = await NewUser();

@@ -121,6 +121,26 @@ public sealed class WebhookTests : PipelineTestBase
     }
 
     [Test]
+    public async Task After_the_webhook_secret_is_replaced_pushes_signed_with_the_old_one_are_refused_and_the_new_one_works()
+    {
+        var (repository, project) = await ProjectWithAsync(EchoPipeline, forge: "github");
+        using var replaced = await Client.PostAsync($"/api/v1/projects/{project.Slug}/webhook-secret", null);
+        Assert.That(replaced.StatusCode, Is.EqualTo(HttpStatusCode.OK), await replaced.Content.ReadAsStringAsync());
+        var secret = JsonDocument.Parse(await replaced.Content.ReadAsStringAsync()).RootElement.GetProperty("webhookSecret").GetString()!;
+        Assert.That(secret, Is.Not.EqualTo(project.WebhookSecret));
+
+        var payload = ForgePayloads.GithubPush(repository, "refs/heads/main", repository.HeadSha);
+        using (var old = await Client.SendAsync(ForgePayloads.Github("/hooks/github", "push", payload, project.WebhookSecret)))
+            await old.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        await AssertNoRunAsync(project.Slug);
+
+        var created = await AcceptedRunAsync(ForgePayloads.Github("/hooks/github", "push", payload, secret));
+        Assert.That((await Client.WaitForEndAsync(created.Id)).Status, Is.EqualTo("success"));
+        var audit = await Client.GetStringAsync("/api/v1/admin/audit?action=webhook_secret_replaced");
+        Assert.That(audit, Does.Contain($"project:{project.Slug}"), "the replacement is audited");
+    }
+
+    [Test]
     public async Task A_push_signed_over_a_different_body_is_refused()
     {
         var (repository, project) = await ProjectWithAsync(EchoPipeline, forge: "github");

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Comet.Application.Common.Security;
-using System.Security.Cryptography;
 using Comet.Application.Common.Exceptions;
 using Comet.Application.Common.Interfaces;
 using Comet.Domain.Projects;
@@ -53,7 +52,7 @@ public sealed class CreateProjectHandler(ICometDbContext db, TimeProvider clock,
 
         var repoUrl = request.RepoUrl!.Trim();
         var forge = request.Forge is null ? ProjectRules.GuessForge(repoUrl) : ParseForge(request.Forge);
-        var secret = RandomNumberGenerator.GetHexString(64, lowercase: true);
+        var secret = ProjectRules.NewWebhookSecret();
         var project = new Project(name, slug, repoUrl, request.DefaultBranch ?? "main", forge,
             request.PipelineFile ?? Project.DefaultPipelineFile, secret, clock.GetUtcNow().UtcDateTime);
         ProjectRules.ApplyAutoCancel(project, request.AutoCancel, project.CreatedAt);
