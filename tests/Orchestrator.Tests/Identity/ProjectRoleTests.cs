@@ -110,8 +110,8 @@ public sealed class ProjectRoleTests
         });
     }
 
-    [Test]
-    public async Task A_developer_may_trigger_but_not_edit_and_a_maintainer_may_edit_but_not_manage_members()
+    /// <summary>A new project of a new owner, with a developer and a maintainer.</summary>
+    private async Task<(string Slug, HttpClient Owner, string DeveloperName, HttpClient Developer, HttpClient Maintainer)> ProjectWithDeveloperAndMaintainer()
     {
         var (_, owner) = await NewUser();
         var (developerName, developer) = await NewUser();
@@ -119,6 +119,13 @@ public sealed class ProjectRoleTests
         var slug = await NewProject(owner);
         await AddMember(owner, slug, developerName, "developer");
         await AddMember(owner, slug, maintainerName, "maintainer");
+        return (slug, owner, developerName, developer, maintainer);
+    }
+
+    [Test]
+    public async Task A_developer_may_trigger_but_not_edit_and_a_maintainer_may_edit_but_not_manage_members()
+    {
+        var (slug, _, developerName, developer, maintainer) = await ProjectWithDeveloperAndMaintainer();
 
         using var trigger = await developer.PostAsJsonAsync($"/api/v1/projects/{slug}/runs", new { });
         using var developerEdit = await developer.PutAsJsonAsync($"/api/v1/projects/{slug}", new { defaultBranch = "develop" });
@@ -139,12 +146,7 @@ public sealed class ProjectRoleTests
     [Test]
     public async Task Only_maintainers_and_owners_replace_the_webhook_secret()
     {
-        var (_, owner) = await NewUser();
-        var (developerName, developer) = await NewUser();
-        var (maintainerName, maintainer) = await NewUser();
-        var slug = await NewProject(owner);
-        await AddMember(owner, slug, developerName, "developer");
-        await AddMember(owner, slug, maintainerName, "maintainer");
+        var (slug, owner, _, developer, maintainer) = await ProjectWithDeveloperAndMaintainer();
 
         using var byDeveloper = await developer.PostAsync($"/api/v1/projects/{slug}/webhook-secret", null);
         using var byMaintainer = await maintainer.PostAsync($"/api/v1/projects/{slug}/webhook-secret", null);
