@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Comet.TestSupport;
@@ -55,7 +53,7 @@ public sealed class WebStack
 
     /// <summary>
     /// The shipped route file with the sign-in limit raised: every browser test signs in from the same loopback address,
-    /// and the real 30 a minute (kept against password guessing) would fail whichever tests come after the thirtieth.
+    /// and the real 30 a minute (kept against password guessing) would fail whichever tests come after the thirtieth sign-in.
     /// </summary>
     private static string RouteFileWithRoomToSignIn(string folder)
     {
@@ -75,27 +73,9 @@ public sealed class WebStack
         return "";
     }
 
-    private static readonly ConcurrentDictionary<(string User, string Password), (string Token, DateTime Until)> AccessTokens = new();
-
-    /// <summary>
-    /// An API client signed in as the admin (or another user), for arranging what a test then looks at. The access token
-    /// is reused while it is fresh: the gateway allows 30 sign-ins a minute per client, and signing in afresh for every
-    /// arrangement of every test ran the suite into 429s.
-    /// </summary>
-    public static async Task<HttpClient> ApiAsync(string user = AdminUser, string? password = null)
-    {
-        var key = (user, password ?? AdminPassword);
-        if (!AccessTokens.TryGetValue(key, out var cached) || cached.Until < DateTime.UtcNow)
-        {
-            using var signedIn = await Comet.SignedInClientAsync(key.user, key.Item2);
-            // Access tokens live 15 minutes; 10 leaves room for a slow test.
-            cached = (signedIn.DefaultRequestHeaders.Authorization!.Parameter!, DateTime.UtcNow.AddMinutes(10));
-            AccessTokens[key] = cached;
-        }
-        var http = new HttpClient { BaseAddress = Url };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cached.Token);
-        return http;
-    }
+    /// <summary>An API client signed in as the admin (or another user), for arranging what a test then looks at.</summary>
+    public static Task<HttpClient> ApiAsync(string user = AdminUser, string? password = null) =>
+        Comet.SignedInClientAsync(user, password ?? AdminPassword);
 
     /// <summary>Makes an account through the admin API and returns its password.</summary>
     public static async Task<string> CreateUserAsync(string username, string role = "user")

@@ -1,9 +1,9 @@
 // The live event stream (GET /api/v1/events) read with fetch, so the access token travels in the Authorization
 // header (EventSource cannot send one). It resumes after a lost connection from the last event id, so whatever
 // happened meanwhile arrives in order and nothing stays stale; a `reset` event means "reload what you show".
-import { authorization, refresh } from './api';
 import { markOffline, markOnline } from './connection.svelte';
-import { parseSseBlock } from './sse';
+import type { SseEvent } from './sse';
+import { readSse } from './sseStream';
 import type { LiveEvent } from './types';
 
 export interface StreamOptions {
@@ -35,39 +35,29 @@ export function followEvents(options: StreamOptions): () => void {
   async function connectOnce(): Promise<void> {
     controller = new AbortController();
     let silence = setTimeout(() => controller?.abort(), silenceLimitMs);
-    const headers: Record<string, string> = { Accept: 'text/event-stream', ...authorization() };
-    if (lastId) headers['Last-Event-ID'] = lastId;
     try {
-      let response = await fetch(url(), { headers, signal: controller.signal });
-      if (response.status === 401 && (await refresh())) {
-        response = await fetch(url(), { headers: { ...headers, ...authorization() }, signal: controller.signal });
-      }
-      if (!response.ok || !response.body) throw new Error(`event stream answered ${response.status}`);
-      markOnline();
-      // Back online after a gap without a resume point: what is on screen may be stale.
-      if (failures > 0 && !lastId) options.onReset();
-      failures = 0;
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        clearTimeout(silence);
-        silence = setTimeout(() => controller?.abort(), silenceLimitMs);
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          dispatch(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-        }
-      }
+      await readSse(url(), {
+        headers: lastId ? { 'Last-Event-ID': lastId } : {},
+        signal: controller.signal,
+        name: 'event stream',
+        onOpen: () => {
+          markOnline();
+          // Back online after a gap without a resume point: what is on screen may be stale.
+          if (failures > 0 && !lastId) options.onReset();
+          failures = 0;
+        },
+        onBytes: () => {
+          clearTimeout(silence);
+          silence = setTimeout(() => controller?.abort(), silenceLimitMs);
+        },
+        onEvent: dispatch,
+      });
     } finally {
       clearTimeout(silence);
     }
   }
 
-  function dispatch(block: string) {
-    const { id, type, data } = parseSseBlock(block);
+  function dispatch({ id, type, data }: SseEvent) {
     if (id) lastId = id;
     if (data.length === 0) return;
     const payload = JSON.parse(data.join('\n'));

@@ -1,8 +1,8 @@
 // Reading a step's log from GET /api/v1/runs/{run}/jobs/{job}/steps/{index}/log: the whole text at once for a step
-// that has ended, or Server-Sent Events (follow=true) while it runs. Both need the access token, so both go through
-// fetch with the Authorization header, like the event stream (EventSource cannot send one).
-import { authorization, refresh, request } from './api';
-import { parseSseBlock } from './sse';
+// that has ended, or Server-Sent Events (follow=true) while it runs, read like the event stream (sseStream.ts).
+import { request } from './api';
+import type { SseEvent } from './sse';
+import { readSse } from './sseStream';
 
 export function stepLogPath(runId: string, jobId: string, index: number): string {
   return `/api/v1/runs/${encodeURIComponent(runId)}/jobs/${encodeURIComponent(jobId)}/steps/${index}/log`;
@@ -27,31 +27,14 @@ export function followStepLog(runId: string, jobId: string, index: number, optio
   let offset = 0;
   let controller: AbortController | null = null;
 
-  async function connectOnce(): Promise<boolean> {
+  function connectOnce(): Promise<boolean> {
     controller = new AbortController();
     const url = `${stepLogPath(runId, jobId, index)}?follow=true&offset=${offset}`;
-    const headers = () => ({ Accept: 'text/event-stream', ...authorization() });
-    let response = await fetch(url, { headers: headers(), signal: controller.signal });
-    if (response.status === 401 && (await refresh())) response = await fetch(url, { headers: headers(), signal: controller.signal });
-    if (!response.ok || !response.body) throw new Error(`the log answered ${response.status}`);
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return false;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (dispatch(block)) return true;
-      }
-    }
+    return readSse(url, { signal: controller.signal, name: 'log', onEvent: dispatch });
   }
 
   /** Handles one event; true once the step has ended. */
-  function dispatch(block: string): boolean {
-    const { id, type, data } = parseSseBlock(block);
+  function dispatch({ id, type, data }: SseEvent): boolean {
     if (type === 'log') {
       if (id && /^\d+$/.test(id)) offset = Number(id);
       options.onText(data.join('\n') + '\n');
